@@ -1,0 +1,134 @@
+/* host_source.c: pread-based byte sources and the folder opener. */
+#include "host_source.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "error.h"
+
+host_read_stats host_stats;
+
+typedef struct host_file {
+    int fd;
+    uint64_t size;
+} host_file;
+
+int host_errno_to_vb(int errnum) {
+    switch (errnum) {
+    case 0:
+        return 0;
+    case ENOENT:
+    case ENOTDIR:
+        return VB_ENOTFOUND;
+    case ENAMETOOLONG:
+        return VB_ELIMIT;
+    case EINVAL:
+        return VB_EINVAL;
+    default:
+        return VB_EIO;
+    }
+}
+
+static int host_read(void *ctx, uint64_t offset, void *buf, size_t len) {
+    host_file *f = ctx;
+    uint8_t *p = buf;
+    if (offset > f->size || len > f->size - offset)
+        return VB_ERANGE;
+    host_stats.calls++;
+    host_stats.bytes += len;
+    while (len) {
+        ssize_t n = pread(f->fd, p, len, (off_t)offset);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return host_errno_to_vb(errno);
+        if (n == 0)
+            return VB_EIO; /* the file shrank under us */
+        p += n;
+        len -= (size_t)n;
+        offset += (uint64_t)n;
+    }
+    return 0;
+}
+
+int host_source_open(const char *path, vb_source *ret_source) {
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return host_errno_to_vb(errno);
+    if (fstat(fd, &st) < 0) {
+        int e = errno;
+        close(fd);
+        return host_errno_to_vb(e);
+    }
+    uint64_t size = (uint64_t)st.st_size;
+    if (S_ISBLK(st.st_mode)) {
+        off_t end = lseek(fd, 0, SEEK_END);
+        size = end < 0 ? 0 : (uint64_t)end;
+    } else if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        return VB_EINVAL;
+    }
+    host_file *f = malloc(sizeof(*f));
+    if (!f) {
+        close(fd);
+        return VB_ELIMIT;
+    }
+    f->fd = fd;
+    f->size = size;
+    ret_source->ctx = f;
+    ret_source->size = size;
+    ret_source->read = host_read;
+    return 0;
+}
+
+void host_source_close(vb_source *source) {
+    host_file *f = source->ctx;
+    if (f) {
+        close(f->fd);
+        free(f);
+    }
+    source->ctx = NULL;
+}
+
+static int opener_open(void *ctx, const char *path, vb_source *ret_source) {
+    host_opener *ho = ctx;
+    char full[8192];
+    int n = path[0] == '/' ? snprintf(full, sizeof(full), "%s", path)
+                           : snprintf(full, sizeof(full), "%s/%s", ho->folder, path);
+    if (n < 0 || (size_t)n >= sizeof(full))
+        return VB_ELIMIT;
+    return host_source_open(full, ret_source);
+}
+
+static void opener_close(void *ctx, vb_source *source) {
+    (void)ctx;
+    host_source_close(source);
+}
+
+const char *host_basename(const char *file_path) {
+    const char *slash = strrchr(file_path, '/');
+    return slash ? slash + 1 : file_path;
+}
+
+void host_opener_init(host_opener *ho, const char *file_path, vb_opener *ret_opener) {
+    const char *base = host_basename(file_path);
+    size_t dir_len = (size_t)(base - file_path);
+    if (dir_len == 0) {
+        strcpy(ho->folder, ".");
+    } else {
+        if (dir_len > 1)
+            dir_len--; /* drop the trailing '/' but keep a lone "/" */
+        if (dir_len >= sizeof(ho->folder))
+            dir_len = sizeof(ho->folder) - 1;
+        memcpy(ho->folder, file_path, dir_len);
+        ho->folder[dir_len] = '\0';
+    }
+    ret_opener->ctx = ho;
+    ret_opener->open = opener_open;
+    ret_opener->close = opener_close;
+}

@@ -1,0 +1,139 @@
+/* Unit tests of core/util.c, core/error.c and core/source.c. */
+#include "source.h"
+#include "test.h"
+#include "util.h"
+
+TEST(test_path_join) {
+    static const struct {
+        const char *base, *name;
+        bool allow;
+        int err;
+        const char *want;
+    } cases[] = {
+        {"disk.vmdk", "disk-flat.vmdk", false, 0, "disk-flat.vmdk"},
+        {"a/b/disk.vmdk", "x.vmdk", false, 0, "a/b/x.vmdk"},
+        {"a/b/disk.vmdk", "./sub//x.vmdk", false, 0, "a/b/sub/x.vmdk"},
+        {"a\\b\\disk.vmdk", "sub\\x.vmdk", false, 0, "a/b/sub/x.vmdk"},
+        {"", "x", false, 0, "x"},
+        {"disk.vmdk", "../x.vmdk", false, VB_EPATH, ""},
+        {"disk.vmdk", "a/../x.vmdk", false, VB_EPATH, ""},
+        {"disk.vmdk", "/etc/passwd", false, VB_EPATH, ""},
+        {"disk.vmdk", "\\x", false, VB_EPATH, ""},
+        {"disk.vmdk", "C:\\x.vmdk", false, VB_EPATH, ""},
+        {"d/disk.vmdk", "../x.vmdk", true, 0, "d/../x.vmdk"},
+        {"d/disk.vmdk", "/abs/x.vmdk", true, 0, "/abs/x.vmdk"},
+        {"disk.vmdk", ".", false, VB_EPATH, ""},
+        {"disk.vmdk", "..x", false, 0, "..x"},
+    };
+    for (size_t i = 0; i < VB_ARRAY_SIZE(cases); i++) {
+        char out[64];
+        int r = vb_path_join(out, sizeof(out), cases[i].base, cases[i].name, cases[i].allow);
+        CHECK_ERR(r, cases[i].err);
+        if (r == 0)
+            CHECK_STR(out, cases[i].want);
+    }
+    char small[8];
+    CHECK_ERR(vb_path_join(small, sizeof(small), "abc/d", "efghij", false), VB_ELIMIT);
+}
+
+TEST(test_parse_u64) {
+    static const struct {
+        const char *s;
+        unsigned base;
+        bool ok;
+        uint64_t want;
+    } cases[] = {
+        {"0", 10, true, 0},
+        {"4192256", 10, true, 4192256},
+        {"18446744073709551615", 10, true, UINT64_MAX},
+        {"18446744073709551616", 10, false, 0},
+        {"", 10, false, 0},
+        {"-1", 10, false, 0},
+        {"12a", 10, false, 0},
+        {"fffffffe", 16, true, 0xfffffffe},
+        {"0xFFFFFFFF", 16, true, 0xffffffff},
+        {"0x", 16, false, 0},
+        {"1ffffffffffffffff", 16, false, 0},
+    };
+    for (size_t i = 0; i < VB_ARRAY_SIZE(cases); i++) {
+        uint64_t v = 12345;
+        bool ok = vb_parse_u64(cases[i].s, strlen(cases[i].s), cases[i].base, &v);
+        CHECK(ok == cases[i].ok);
+        if (ok)
+            CHECK_U64(v, cases[i].want);
+    }
+}
+
+TEST(test_strings) {
+    CHECK(vb_strn_ieq("createType", 10, "CREATETYPE"));
+    CHECK(!vb_strn_ieq("createType", 6, "CREATETYPE"));
+    CHECK(!vb_strn_ieq("create", 6, "creat"));
+    CHECK(vb_str_ieq("RDONLY", "rdonly"));
+    char buf[4];
+    CHECK(vb_strlcpy(buf, "abc", sizeof(buf)));
+    CHECK_STR(buf, "abc");
+    CHECK(!vb_strlcpy(buf, "abcd", sizeof(buf)));
+    CHECK_STR(buf, "");
+    CHECK_U64(vb_strnlen("abcdef", 3), 3);
+    CHECK(vb_strcmp("a", "b") < 0);
+}
+
+TEST(test_format) {
+    char buf[64];
+    vb_format(buf, sizeof(buf), "gde %u at %llu > %lld [%s] %x %08X %zu %c%%", 12u,
+              (unsigned long long)81920, (long long)-5, "x", 0xbeefu, 0xabu, (size_t)7, 'z');
+    CHECK_STR(buf, "gde 12 at 81920 > -5 [x] beef 000000AB 7 z%");
+    CHECK_U64(vb_format(buf, 5, "%s", "truncated"), 4);
+    CHECK_STR(buf, "trun");
+    vb_diag d;
+    CHECK_ERR(vb_fail(&d, VB_ECORRUPT, "entry %d bad", 3), VB_ECORRUPT);
+    CHECK_STR(d.text, "entry 3 bad");
+    CHECK_ERR(d.err, VB_ECORRUPT);
+    CHECK_ERR(vb_fail(NULL, VB_EIO, "x"), VB_EIO);
+}
+
+TEST(test_error_names) {
+    CHECK_STR(vb_err_name(VB_OK), "OK");
+    CHECK_STR(vb_err_name(VB_ETRUNCATED), "ETRUNCATED");
+    CHECK_STR(vb_err_name(-VB_ERR_COUNT), "EUNKNOWN");
+    CHECK_STR(vb_err_name(1), "EUNKNOWN");
+    CHECK_STR(vb_err_message(VB_ENOACCESS), "extent is NOACCESS");
+    for (int e = 0; e > -VB_ERR_COUNT; e--)
+        CHECK(vb_err_name(e)[0] == (e ? 'E' : 'O'));
+}
+
+TEST(test_sources) {
+    static const uint8_t data[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    vb_memsource mem;
+    vb_source src, part;
+    vb_slice slice;
+    uint8_t buf[8];
+    vb_memsource_init(&mem, data, sizeof(data), &src);
+    CHECK_ERR(vb_source_read(&src, 12, buf, 4), 0);
+    CHECK(buf[0] == 12 && buf[3] == 15);
+    CHECK_ERR(vb_source_read(&src, 13, buf, 4), VB_ERANGE);
+    CHECK_ERR(vb_source_read(&src, UINT64_MAX, buf, 2), VB_ERANGE);
+    CHECK_ERR(src.read(src.ctx, 15, buf, 2), VB_ERANGE);
+    CHECK_ERR(vb_slice_init(&slice, &src, 4, 8, &part), 0);
+    CHECK_U64(part.size, 8);
+    CHECK_ERR(vb_source_read(&part, 6, buf, 2), 0);
+    CHECK(buf[0] == 10 && buf[1] == 11);
+    CHECK_ERR(vb_source_read(&part, 7, buf, 2), VB_ERANGE);
+    CHECK_ERR(part.read(part.ctx, 7, buf, 2), VB_ERANGE);
+    CHECK_ERR(vb_slice_init(&slice, &src, 10, 8, &part), VB_ERANGE);
+    CHECK_ERR(vb_slice_init(&slice, &src, UINT64_MAX, 2, &part), VB_ERANGE);
+}
+
+TEST(test_le) {
+    static const uint8_t b[8] = {0x4b, 0x44, 0x4d, 0x56, 0x01, 0x02, 0x03, 0x84};
+    CHECK_U64(vb_le16(b), 0x444b);
+    CHECK_U64(vb_le32(b), 0x564d444b);
+    CHECK_U64(vb_le64(b), 0x84030201564d444bull);
+    uint8_t o[8];
+    vb_put_le64(o, 0x84030201564d444bull);
+    CHECK_MEM(o, b, 8);
+}
+
+TEST_MAIN(TEST_ENTRY(test_path_join), TEST_ENTRY(test_parse_u64), TEST_ENTRY(test_strings),
+          TEST_ENTRY(test_format), TEST_ENTRY(test_error_names), TEST_ENTRY(test_sources),
+          TEST_ENTRY(test_le))
