@@ -52,18 +52,18 @@ typedef enum vmdk_sparse_format {
 /* Header of a sparse extent as parsed and validated at open (all offsets
  * and sizes in 512-byte sectors of the extent file). */
 typedef struct vmdk_sparse_info {
-    vmdk_sparse_format format;  /* KDMV or COWD; NONE for non-sparse extents */
-    uint32_t version;           /* KDMV 1..3; COWD as stored (1) */
-    uint32_t flags;             /* raw header flags (VMDK_FLAG_* for KDMV) */
-    uint64_t capacity;          /* sectors covered by this extent (header) */
-    uint64_t grain_sectors;     /* sectors per grain (KDMV: power of two) */
-    uint32_t gtes_per_gt;       /* entries per grain table: KDMV 1..512, COWD 4096 */
-    uint64_t gd_offset;         /* primary grain directory, as in the header */
-    uint64_t rgd_offset;        /* redundant grain directory (KDMV flag bit 1), else 0 */
-    uint64_t gd_entries;        /* entries in the grain directory used for lookups */
-    uint64_t overhead;          /* KDMV overHead; COWD freeSector */
-    uint64_t descriptor_offset; /* embedded descriptor (KDMV), 0 if none */
-    uint64_t descriptor_size;   /* sectors of embedded descriptor */
+    vmdk_sparse_format format;   /* KDMV or COWD; NONE for non-sparse extents */
+    uint32_t version;            /* KDMV 1..3; COWD as stored (1) */
+    uint32_t flags;              /* raw header flags (VMDK_FLAG_* for KDMV) */
+    uint64_t capacity;           /* sectors covered by this extent (header) */
+    uint64_t grain_sectors;      /* sectors per grain (KDMV: power of two) */
+    uint32_t gtes_per_gt;        /* entries per grain table: KDMV 1..512, COWD 4096 */
+    uint64_t gd_offset;          /* primary grain directory, as in the header */
+    uint64_t rgd_offset;         /* redundant grain directory (KDMV flag bit 1), else 0 */
+    uint64_t gd_entries;         /* entries in the grain directory used for lookups */
+    uint64_t overhead;           /* KDMV overHead; COWD freeSector */
+    uint64_t descriptor_offset;  /* embedded descriptor (KDMV), 0 if none */
+    uint64_t descriptor_size;    /* sectors of embedded descriptor */
     uint16_t compress_algorithm; /* KDMV: 0 none, 1 deflate */
     uint8_t unclean_shutdown;    /* KDMV byte 72; COWD uncleanShutdown != 0 */
     bool compressed;             /* flags bit 16: streamOptimized grains */
@@ -76,38 +76,38 @@ typedef struct vmdk_sparse_info {
 
 /* One extent of a link. */
 typedef struct vmdk_extent {
-    vmdk_access access;        /* RW, RDONLY, NOACCESS */
-    vmdk_extent_type type;     /* FLAT, SPARSE, ZERO, VMFS, VMFSSPARSE, VMFSRDM, VMFSRAW */
-    const char *file_name;     /* as written in the descriptor ("" for ZERO, or none) */
-    uint64_t sectors;          /* size of this extent in the virtual disk */
-    uint64_t flat_offset;      /* flat types: sector in the file where the data starts */
-    uint64_t start;            /* first virtual sector of this extent within its link */
-    unsigned link;             /* index of the owning link */
-    bool has_source;           /* src is valid (every extent but ZERO / NOACCESS-unopened) */
-    bool owns_source;          /* src came from the opener and is closed by vmdk_close */
-    vb_source src;             /* the extent file */
-    vmdk_sparse_info sparse;   /* sparse extents (SPARSE, VMFSSPARSE, bare COWD) */
+    vmdk_access access;      /* RW, RDONLY, NOACCESS */
+    vmdk_extent_type type;   /* FLAT, SPARSE, ZERO, VMFS, VMFSSPARSE, VMFSRDM, VMFSRAW */
+    const char *file_name;   /* as written in the descriptor ("" for ZERO, or none) */
+    uint64_t sectors;        /* size of this extent in the virtual disk */
+    uint64_t flat_offset;    /* flat types: sector in the file where the data starts */
+    uint64_t start;          /* first virtual sector of this extent within its link */
+    unsigned link;           /* index of the owning link */
+    bool has_source;         /* src is valid (every extent but ZERO / NOACCESS-unopened) */
+    bool owns_source;        /* src came from the opener and is closed by vmdk_close */
+    vb_source src;           /* the extent file */
+    vmdk_sparse_info sparse; /* sparse extents (SPARSE, VMFSSPARSE, bare COWD) */
 } vmdk_extent;
 
 /* One link of the chain (a descriptor and its extents). */
 typedef struct vmdk_link {
-    char path[VB_PATH_MAX];     /* file of this link as given to the opener (links[0]: top_name) */
-    vmdk_kind kind;             /* what that file is: DESCRIPTOR, SPARSE (embedded) or COWD */
-    bool has_descriptor;        /* false for a bare COWD / a sparse file with no descriptor */
-    uint32_t version;           /* descriptor "version" (1 when absent) */
-    uint32_t cid;               /* descriptor CID (VMDK_CID_NONE when absent) */
-    uint32_t parent_cid;        /* descriptor parentCID (VMDK_CID_NONE when absent) */
-    const char *create_type;    /* createType value without quotes ("" when absent) */
-    const char *parent_hint;    /* parentFileNameHint, NULL for a base link */
-    const char *encoding;       /* encoding, NULL when absent */
-    unsigned ddb_count;         /* entries used in ddb[] */
-    unsigned ddb_dropped;       /* ddb.* lines beyond VB_DDB_MAX, not kept */
+    char path[VB_PATH_MAX];  /* file of this link as given to the opener (links[0]: top_name) */
+    vmdk_kind kind;          /* what that file is: DESCRIPTOR, SPARSE (embedded) or COWD */
+    bool has_descriptor;     /* false for a bare COWD / a sparse file with no descriptor */
+    uint32_t version;        /* descriptor "version" (1 when absent) */
+    uint32_t cid;            /* descriptor CID (VMDK_CID_NONE when absent) */
+    uint32_t parent_cid;     /* descriptor parentCID (VMDK_CID_NONE when absent) */
+    const char *create_type; /* createType value without quotes ("" when absent) */
+    const char *parent_hint; /* parentFileNameHint, NULL for a base link */
+    const char *encoding;    /* encoding, NULL when absent */
+    unsigned ddb_count;      /* entries used in ddb[] */
+    unsigned ddb_dropped;    /* ddb.* lines beyond VB_DDB_MAX, not kept */
     vmdk_ddb_entry ddb[VB_DDB_MAX];
-    unsigned first_extent;      /* index in vmdk_disk.extents */
-    unsigned extent_count;      /* extents of this link */
-    uint64_t sectors;           /* capacity of this link: sum of its extent sizes */
-    vb_source file;             /* source of the link's own file */
-    bool owns_file;             /* file came from the opener (links > 0) */
+    unsigned first_extent; /* index in vmdk_disk.extents */
+    unsigned extent_count; /* extents of this link */
+    uint64_t sectors;      /* capacity of this link: sum of its extent sizes */
+    vb_source file;        /* source of the link's own file */
+    bool owns_file;        /* file came from the opener (links > 0) */
 } vmdk_link;
 
 /* One cached block of a grain table or grain directory: up to
@@ -129,23 +129,23 @@ typedef struct vmdk_table_block {
  * within a set, keyed by (extent, role, file offset). */
 #define VMDK_CACHE_WAYS 4u
 typedef struct vmdk_table_cache {
-    uint64_t clock;     /* LRU clock */
-    uint64_t hits;      /* lookups served from the cache */
-    uint64_t loads;     /* blocks read from an extent file */
+    uint64_t clock; /* LRU clock */
+    uint64_t hits;  /* lookups served from the cache */
+    uint64_t loads; /* blocks read from an extent file */
     vmdk_table_block blocks[VB_GT_CACHE_ENTRIES];
 } vmdk_table_cache;
 
 typedef struct vmdk_disk {
-    vb_diag diag;                 /* last failure (vmdk_detail) */
-    bool is_open;                 /* vmdk_open succeeded and vmdk_close not yet called */
-    vmdk_open_options options;    /* as passed to vmdk_open */
-    vb_opener opener;             /* copy of the caller's opener */
-    uint64_t capacity;            /* bytes: links[0].sectors * 512 */
-    unsigned link_count;          /* links in the chain (1 = no parent) */
+    vb_diag diag;              /* last failure (vmdk_detail) */
+    bool is_open;              /* vmdk_open succeeded and vmdk_close not yet called */
+    vmdk_open_options options; /* as passed to vmdk_open */
+    vb_opener opener;          /* copy of the caller's opener */
+    uint64_t capacity;         /* bytes: links[0].sectors * 512 */
+    unsigned link_count;       /* links in the chain (1 = no parent) */
     vmdk_link links[VB_CHAIN_MAX];
-    unsigned extent_count;        /* extents used over all links */
+    unsigned extent_count; /* extents used over all links */
     vmdk_extent extents[VB_EXTENTS_MAX];
-    size_t strings_used;          /* bytes used in strings[] */
+    size_t strings_used; /* bytes used in strings[] */
     char strings[VB_STRING_POOL_MAX];
     vmdk_table_cache cache;
     /* Scratch for descriptor text and grain-directory scans during open
