@@ -3,7 +3,8 @@
 ; Built by `nasm -f bin`: this file writes its own PE32+ header, so no linker
 ; is involved. File offsets equal RVAs (headers, then .text at 0x1000, .data
 ; at 0x2000) and every address is RIP-relative, so the image needs no base
-; relocations and loads anywhere.
+; relocations and loads anywhere. File and section alignment are both 4 KiB:
+; no gaps between sections, so Authenticode signing (sbsign) is exact.
 ;
 ; What it does, in order, all on ConOut (which OVMF mirrors to serial):
 ;   VMDKBOOT-PAYLOAD-OK
@@ -24,7 +25,7 @@ default rel
 org 0
 
 SECTION_ALIGN   equ 0x1000
-FILE_ALIGN      equ 0x200
+FILE_ALIGN      equ 0x1000
 IMAGE_BASE      equ 0x140000000
 
 ; EFI table offsets (x86_64), checked against gnu-efi's headers.
