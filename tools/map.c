@@ -26,9 +26,10 @@ static bool run_continues(const vmdk_run *a, const vmdk_run *b) {
     return a->kind != VMDK_RUN_DATA || a->file_offset + a->length == b->file_offset;
 }
 
-static void print_run(const tool_args *args, vmdk_disk *disk, const vmdk_run *run, bool first) {
-    const char *file = run->kind == VMDK_RUN_DATA ? tool_extent_file(disk, run->link, run->extent)
-                                                   : NULL;
+static void print_run(const tool_args *args, const vmdk_disk *disk, const vmdk_run *run,
+                      bool first) {
+    const char *file =
+        run->kind == VMDK_RUN_DATA ? tool_extent_file(disk, run->link, run->extent) : NULL;
     if (args->json) {
         printf("%s{\"offset\": %" PRIu64 ", \"length\": %" PRIu64
                ", \"kind\": \"%s\", \"link\": %u, \"extent\": %u",
@@ -70,8 +71,9 @@ int tool_cmd_map(const tool_args *args) {
         }
         if (run.offset != offset || run.length == 0 || run.length > capacity - offset) {
             /* Guards the loop against a reader bug: never spin or overrun. */
-            tool_error(args->image, VB_EINVAL, "map at byte %" PRIu64 " returned run %" PRIu64
-                       "+%" PRIu64, offset, run.offset, run.length);
+            tool_error(args->image, VB_EINVAL,
+                       "map at byte %" PRIu64 " returned run %" PRIu64 "+%" PRIu64, offset,
+                       run.offset, run.length);
             status = TOOL_EXIT_IMAGE;
             break;
         }

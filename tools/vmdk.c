@@ -80,9 +80,14 @@ int tool_write_all(int fd, const void *buf, size_t len) {
 int tool_image_open(tool_image *image, const tool_args *args) {
     memset(image, 0, sizeof(*image));
     image->path = args->image;
+    errno = 0;
     int err = host_source_open(args->image, &image->top);
     if (err) {
-        tool_error(args->image, err, "cannot open: %s", strerror(errno));
+        int e = errno;
+        tool_error(args->image, err, "cannot open: %s",
+                   err == VB_EINVAL ? "not a file"
+                   : e              ? strerror(e)
+                                    : vb_err_message(err));
         return TOOL_EXIT_IMAGE;
     }
     image->top_open = true;

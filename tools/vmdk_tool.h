@@ -46,7 +46,8 @@ int tool_image_open(tool_image *image, const tool_args *args);
 void tool_image_close(tool_image *image);
 
 /* Prints "vmdk: FILE: ENAME: detail" on stderr. */
-void tool_error(const char *file, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void tool_error(const char *file, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Prints "vmdk: message" plus a hint to run --help; returns TOOL_EXIT_USAGE. */
 int tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -58,6 +59,12 @@ int tool_write_all(int fd, const void *buf, size_t len);
  * and control characters, passes valid UTF-8 through and writes each byte
  * of invalid UTF-8 as \u00XX, so the output is always valid JSON. */
 void tool_json_string(FILE *out, const char *s);
+
+/* Extent number `extent` of link `link`, or NULL when out of range; and
+ * the file it reads (a monolithic file: the link's own path, since such
+ * files get renamed). */
+const vmdk_extent *tool_extent(const vmdk_disk *disk, unsigned link, unsigned extent);
+const char *tool_extent_file(const vmdk_disk *disk, unsigned link, unsigned extent);
 
 /* Bytes of disk content written by cat (for --stats). */
 extern uint64_t tool_bytes_out;

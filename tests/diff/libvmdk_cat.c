@@ -64,7 +64,8 @@ int main(int argc, char **argv) {
         return fail(image, "out of memory", NULL);
     for (size64_t done = 0; done < size;) {
         size_t want = size - done < CHUNK ? (size_t)(size - done) : CHUNK;
-        ssize_t got = libvmdk_handle_read_buffer_at_offset(handle, buf, want, (off64_t)done, &error);
+        ssize_t got =
+            libvmdk_handle_read_buffer_at_offset(handle, buf, want, (off64_t)done, &error);
         if (got != (ssize_t)want)
             return fail(image, "read", error);
         if (write_all(buf, want) < 0) {
