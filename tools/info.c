@@ -145,8 +145,8 @@ static void print_json(const tool_args *args, const vmdk_disk *disk) {
                link->has_descriptor ? "true" : "false");
         printf(", ");
         json_key_string("create_type", link->has_descriptor ? link->create_type : NULL);
-        printf(", \"version\": %" PRIu32 ", \"cid\": \"%08" PRIx32 "\", \"parent_cid\": \"%08" PRIx32
-               "\", ",
+        printf(", \"version\": %" PRIu32 ", \"cid\": \"%08" PRIx32
+               "\", \"parent_cid\": \"%08" PRIx32 "\", ",
                link->version, link->cid, link->parent_cid);
         json_key_string("parent_hint", link->parent_hint);
         printf(", ");
@@ -178,8 +178,8 @@ static void print_json(const tool_args *args, const vmdk_disk *disk) {
                        ", \"compressed\": %s, \"markers\": %s, \"zeroed_gte\": %s"
                        ", \"unclean_shutdown\": %s}",
                        sparse_format_name(s->format), s->version, s->flags, s->capacity,
-                       s->grain_sectors, s->gtes_per_gt, s->gd_entries, s->gd_offset,
-                       s->rgd_offset, s->using_rgd ? "true" : "false", s->overhead,
+                       s->grain_sectors, s->gtes_per_gt, s->gd_entries, s->gd_offset, s->rgd_offset,
+                       s->using_rgd ? "true" : "false", s->overhead,
                        s->compressed ? "true" : "false", s->markers ? "true" : "false",
                        s->zeroed_gte ? "true" : "false", s->unclean_shutdown ? "true" : "false");
             }
