@@ -23,8 +23,8 @@ typedef struct memdir_file {
 typedef struct memdir {
     memdir_file *files;
     size_t count, cap;
-    unsigned long opens, closes;  /* successful opens, closes */
-    unsigned long reads;          /* platform read calls over all files */
+    unsigned long opens, closes; /* successful opens, closes */
+    unsigned long reads;         /* platform read calls over all files */
     unsigned long long read_bytes;
     char last_open[512]; /* last path asked for (found or not) */
 } memdir;

@@ -12,22 +12,21 @@ static int parse(const char *text) {
     return vmdk_descriptor_parse(&disk, 0, text, strlen(text), "d.vmdk");
 }
 
-static const char *const twogb =
-    "# Disk DescriptorFile\n"
-    "version=1\n"
-    "CID=fffffffe\n"
-    "parentCID=ffffffff\n"
-    "createType=\"twoGbMaxExtentSparse\"\n"
-    "\n"
-    "# Extent description\n"
-    "RW 4192256 SPARSE \"test-s001.vmdk\"\n"
-    "RW 4192256 SPARSE \"test-s002.vmdk\"\n"
-    "RW 2101248 SPARSE \"test-s003.vmdk\"\n"
-    "\n"
-    "# The Disk Data Base\n"
-    "#DDB\n"
-    "ddb.adapterType = \"ide\"\n"
-    "ddb.geometry.cylinders = \"10402\"\n";
+static const char *const twogb = "# Disk DescriptorFile\n"
+                                 "version=1\n"
+                                 "CID=fffffffe\n"
+                                 "parentCID=ffffffff\n"
+                                 "createType=\"twoGbMaxExtentSparse\"\n"
+                                 "\n"
+                                 "# Extent description\n"
+                                 "RW 4192256 SPARSE \"test-s001.vmdk\"\n"
+                                 "RW 4192256 SPARSE \"test-s002.vmdk\"\n"
+                                 "RW 2101248 SPARSE \"test-s003.vmdk\"\n"
+                                 "\n"
+                                 "# The Disk Data Base\n"
+                                 "#DDB\n"
+                                 "ddb.adapterType = \"ide\"\n"
+                                 "ddb.geometry.cylinders = \"10402\"\n";
 
 TEST(test_typical) {
     CHECK_ERR(parse(twogb), 0);
@@ -172,7 +171,8 @@ TEST(test_limits) {
     snprintf(text + n, cap - n, "RW 1 ZERO\n");
     CHECK_ERR(parse(text), VB_ELIMIT);
     char want[128];
-    snprintf(want, sizeof(want), "d.vmdk: descriptor line %u: more than %u extents (VB_EXTENTS_MAX)",
+    snprintf(want, sizeof(want),
+             "d.vmdk: descriptor line %u: more than %u extents (VB_EXTENTS_MAX)",
              VB_EXTENTS_MAX + 2, VB_EXTENTS_MAX);
     CHECK_STR(disk.diag.text, want);
     free(text);

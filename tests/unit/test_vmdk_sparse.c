@@ -86,9 +86,16 @@ TEST(test_read_small) {
     /* Odd offsets and lengths, including the partial last grain. */
     static const struct {
         uint64_t off, len;
-    } cuts[] = {{0, 1},         {1, 511},      {8191, 2},     {8192 * 9 + 100, 8192 * 3},
-                {320000, 1000}, {511999, 1},   {507904, 4096}, {499999, 12001},
-                {8192 * 40 - 3, 8192 + 6},     {8192 * 19, 8192 * 12}};
+    } cuts[] = {{0, 1},
+                {1, 511},
+                {8191, 2},
+                {8192 * 9 + 100, 8192 * 3},
+                {320000, 1000},
+                {511999, 1},
+                {507904, 4096},
+                {499999, 12001},
+                {8192 * 40 - 3, 8192 + 6},
+                {8192 * 19, 8192 * 12}};
     for (size_t i = 0; i < VB_ARRAY_SIZE(cuts); i++)
         CHECK(td_read_equals(&td, cuts[i].off, expected + cuts[i].off, cuts[i].len));
     uint8_t byte;
@@ -224,7 +231,8 @@ TEST(test_header_validation) {
     memdir_add(&d, "h.vmdk", img, 300);
     test_disk td;
     CHECK_ERR(td_open(&td, &d, "h.vmdk", NULL), VB_ETRUNCATED);
-    CHECK_STR(vmdk_detail(td.disk), "h.vmdk: file is 300 bytes, too small for a sparse extent header");
+    CHECK_STR(vmdk_detail(td.disk),
+              "h.vmdk: file is 300 bytes, too small for a sparse extent header");
     td_close(&td);
     CHECK_U64(d.opens, d.closes);
     free(img);
@@ -309,7 +317,8 @@ TEST(test_redundant_gd) {
     memdir_add(&d, "r.vmdk", bad, size);
     CHECK_ERR(td_open(&td, &d, "r.vmdk", NULL), 0);
     CHECK_ERR(vmdk_read(td.disk, 40 * 8192, buf, sizeof(buf)), VB_ECORRUPT);
-    CHECK_STR(vmdk_detail(td.disk), "r.vmdk: grain table 10 entry 0 points into the embedded descriptor: sector 1");
+    CHECK_STR(vmdk_detail(td.disk),
+              "r.vmdk: grain table 10 entry 0 points into the embedded descriptor: sector 1");
     td_close(&td);
 
     /* 8. A grain-table read error with no redundant copy: VB_EIO. */
@@ -334,9 +343,10 @@ TEST(test_redundant_gd) {
 TEST(test_compressed_unsupported) {
     memdir d;
     memdir_init(&d);
-    sparse_spec spec = {IMG_KDMV, 128, 128, 512, 3,
-                        VMDK_FLAG_NEWLINE_CHECK | VMDK_FLAG_COMPRESSED | VMDK_FLAG_MARKERS,
-                        false, NULL, 0};
+    sparse_spec spec = {
+        IMG_KDMV, 128,  128,
+        512,      3,    VMDK_FLAG_NEWLINE_CHECK | VMDK_FLAG_COMPRESSED | VMDK_FLAG_MARKERS,
+        false,    NULL, 0};
     sparse_builder b;
     sb_init(&b, &spec);
     uint8_t *img;
@@ -347,7 +357,8 @@ TEST(test_compressed_unsupported) {
     memdir_add(&d, "s.vmdk", img, size);
     test_disk td;
     CHECK_ERR(td_open(&td, &d, "s.vmdk", NULL), VB_EUNSUPPORTED);
-    CHECK_STR(vmdk_detail(td.disk), "s.vmdk: streamOptimized not yet supported (compressed grains)");
+    CHECK_STR(vmdk_detail(td.disk),
+              "s.vmdk: streamOptimized not yet supported (compressed grains)");
     td_close(&td);
     put_le64_at(img, 56, UINT64_MAX); /* GD at end, uncompressed */
     put_le32_at(img, 8, VMDK_FLAG_NEWLINE_CHECK);

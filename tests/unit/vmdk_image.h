@@ -29,12 +29,12 @@ typedef struct sparse_spec {
 } sparse_spec;
 
 typedef struct sparse_layout {
-    uint64_t gd, rgd;         /* sectors */
+    uint64_t gd, rgd; /* sectors */
     uint64_t gd_entries;
-    uint64_t grain_start;     /* sector where grains begin (KDMV overHead) */
-    uint64_t *gt;             /* per GD index: sector of its table, 0 if none */
-    uint64_t *rgt;            /* per GD index: sector of the redundant table, 0 if none */
-    uint64_t *grain_sector;   /* per put grain (in put order): its sector */
+    uint64_t grain_start;   /* sector where grains begin (KDMV overHead) */
+    uint64_t *gt;           /* per GD index: sector of its table, 0 if none */
+    uint64_t *rgt;          /* per GD index: sector of the redundant table, 0 if none */
+    uint64_t *grain_sector; /* per put grain (in put order): its sector */
     size_t grains;
 } sparse_layout;
 
@@ -42,8 +42,8 @@ typedef struct sparse_builder {
     sparse_spec spec;
     uint64_t gd_entries;
     uint32_t gtes;
-    uint32_t **tables;        /* per GD index: entries (0 hole, 1 zero, k+2 = k-th put grain) */
-    uint8_t **grain_data;     /* per put grain */
+    uint32_t **tables;    /* per GD index: entries (0 hole, 1 zero, k+2 = k-th put grain) */
+    uint8_t **grain_data; /* per put grain */
     size_t grains, grain_cap;
 } sparse_builder;
 
