@@ -60,10 +60,11 @@
 #endif
 
 /* vmdk_check's duplicate-grain detector: a bitmap of this many bytes (one
- * bit per grain slot of an extent file). Files with more grain slots than
- * bits are checked in several passes over their grain tables. */
+ * bit per grain-sized slot of an extent file), kept in the disk's scratch
+ * buffer. 32 KiB = 262144 slots = 16 GiB of 64 KiB grains per pass; larger
+ * files are checked in several passes over their grain tables. */
 #ifndef VB_CHECK_BITMAP_BYTES
-#define VB_CHECK_BITMAP_BYTES (64u * 1024u)
+#define VB_CHECK_BITMAP_BYTES (32u * 1024u)
 #endif
 
 /* Largest grain, in bytes (grain buffer and compressed-input buffer of
