@@ -82,9 +82,8 @@ static int fat_parse_bpb(fat_fs *fs, const uint8_t *b) {
     if (!vb_is_pow2_u64(spc))
         return vb_fail(d, VB_EFORMAT, "not FAT: %u sectors per cluster", spc);
     if (reserved == 0 || nfats == 0 || (media != 0xF0 && media < 0xF8))
-        return vb_fail(d, VB_EFORMAT,
-                       "not FAT: %u reserved sectors, %u FATs, media byte 0x%02x", reserved,
-                       nfats, media);
+        return vb_fail(d, VB_EFORMAT, "not FAT: %u reserved sectors, %u FATs, media byte 0x%02x",
+                       reserved, nfats, media);
 
     bool is32 = fat_size16 == 0;
     uint64_t fat_size = is32 ? vb_le32(b + BPB32_FAT_SIZE) : fat_size16;
@@ -96,8 +95,7 @@ static int fat_parse_bpb(fat_fs *fs, const uint8_t *b) {
             return vb_fail(d, VB_ECORRUPT, "FAT32 with %u fixed root entries", root_entries);
         uint16_t version = vb_le16(b + BPB32_FS_VERSION);
         if (version != 0)
-            return vb_fail(d, VB_EUNSUPPORTED, "FAT32 version %u.%u", version >> 8,
-                           version & 0xff);
+            return vb_fail(d, VB_EUNSUPPORTED, "FAT32 version %u.%u", version >> 8, version & 0xff);
         uint16_t flags = vb_le16(b + BPB32_EXT_FLAGS);
         if (flags & 0x80)
             active_fat = flags & 0x0F;
@@ -142,8 +140,8 @@ static int fat_parse_bpb(fat_fs *fs, const uint8_t *b) {
     if (is32) {
         fs->root_cluster = vb_le32(b + BPB32_ROOT_CLUSTER);
         if (!fat_cluster_valid(fs, fs->root_cluster))
-            return vb_fail(d, VB_ECORRUPT, "FAT32 root cluster %u outside 2..%u",
-                           fs->root_cluster, fs->cluster_count + 1);
+            return vb_fail(d, VB_ECORRUPT, "FAT32 root cluster %u outside 2..%u", fs->root_cluster,
+                           fs->cluster_count + 1);
     } else {
         fs->root_offset = (reserved + nfats * fat_size) * bps;
         fs->root_entries = root_entries;
@@ -249,7 +247,9 @@ int fat_walk_next(fat_fs *fs, fat_walk *w, bool *ret_end) {
     int r = fat_entry(fs, w->cluster, &next);
     if (r)
         return r;
-    uint32_t bad = fs->type == FAT_TYPE_12 ? 0xFF7u : fs->type == FAT_TYPE_16 ? 0xFFF7u : 0x0FFFFFF7u;
+    uint32_t bad = fs->type == FAT_TYPE_12   ? 0xFF7u
+                   : fs->type == FAT_TYPE_16 ? 0xFFF7u
+                                             : 0x0FFFFFF7u;
     if (next > bad) {
         *ret_end = true;
         return 0;
@@ -262,8 +262,8 @@ int fat_walk_next(fat_fs *fs, fat_walk *w, bool *ret_end) {
                        next == 0 ? "free" : "reserved", next);
     if (!fat_cluster_valid(fs, next))
         return vb_fail(&fs->diag, VB_ECORRUPT,
-                       "cluster %u links to cluster %u past the end (last is %u)", w->cluster,
-                       next, fs->cluster_count + 1);
+                       "cluster %u links to cluster %u past the end (last is %u)", w->cluster, next,
+                       fs->cluster_count + 1);
     /* A chain visits each cluster at most once, so it has at most
      * cluster_count links; Brent's check finds short loops much sooner. */
     if (next == w->tortoise || w->index >= fs->cluster_count)

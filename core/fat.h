@@ -82,8 +82,10 @@ const char *fat_type_name(fat_type type);
 
 typedef struct fat_dirent {
     char name[VB_FAT_NAME_MAX]; /* the long name (UTF-8) if valid, else 8.3 */
-    char short_name[13];        /* "NAME.EXT" as stored (case flags applied) */
-    uint8_t attributes;         /* FAT_ATTR_* */
+    /* "NAME.EXT" as stored, code page 437 decoded to UTF-8, NT lower-case
+     * flags applied (12 characters of up to 3 bytes). */
+    char short_name[40];
+    uint8_t attributes; /* FAT_ATTR_* */
     bool is_dir;
     uint32_t first_cluster;
     uint64_t size; /* bytes (0 for directories) */
@@ -95,7 +97,7 @@ typedef struct fat_dir {
     uint32_t first_cluster; /* chained directories */
     uint64_t offset;        /* byte offset of the next entry in the dir */
     fat_walk cursor;        /* chained: the cluster holding `offset` */
-    uint64_t block_offset; /* dir offset of block[]; UINT64_MAX when empty */
+    uint64_t block_offset;  /* dir offset of block[]; UINT64_MAX when empty */
     uint8_t block[512];
     /* Long-name assembly: up to 20 entries of 13 units. */
     uint16_t lfn[260];

@@ -11,16 +11,16 @@
 #include "util.h"
 
 /* Directory entry, offsets in bytes. */
-#define DIR_NAME          0  /* 11 bytes, 8.3 space-padded */
-#define DIR_ATTR          11 /* FAT_ATTR_* */
-#define DIR_NT_CASE       12 /* bit 3: base lower case, bit 4: extension lower case */
-#define DIR_CLUSTER_HI    20 /* u16, FAT32 only */
-#define DIR_CLUSTER_LO    26 /* u16 */
-#define DIR_SIZE          28 /* u32 */
-#define DIR_ENTRY_BYTES   32
-#define DIR_FREE_END      0x00 /* this and all later entries are free */
-#define DIR_FREE_DELETED  0xE5
-#define DIR_KANJI_E5      0x05 /* stands for a first byte 0xE5 */
+#define DIR_NAME           0  /* 11 bytes, 8.3 space-padded */
+#define DIR_ATTR           11 /* FAT_ATTR_* */
+#define DIR_NT_CASE        12 /* bit 3: base lower case, bit 4: extension lower case */
+#define DIR_CLUSTER_HI     20 /* u16, FAT32 only */
+#define DIR_CLUSTER_LO     26 /* u16 */
+#define DIR_SIZE           28 /* u32 */
+#define DIR_ENTRY_BYTES    32
+#define DIR_FREE_END       0x00 /* this and all later entries are free */
+#define DIR_FREE_DELETED   0xE5
+#define DIR_KANJI_E5       0x05 /* stands for a first byte 0xE5 */
 #define NT_CASE_LOWER_BASE 0x08
 #define NT_CASE_LOWER_EXT  0x10
 
@@ -121,14 +121,34 @@ static uint8_t short_name_checksum(const uint8_t *name) {
     return sum;
 }
 
-static char short_name_char(uint8_t c, bool lower) {
-    if (c < 0x20 || c >= 0x7F)
-        return '?';
-    return (lower && c >= 'A' && c <= 'Z') ? (char)(c + 'a' - 'A') : (char)c;
+/* Code page 437 (the DOS and Linux default for 8.3 names), bytes 0x80-0xFF
+ * as Unicode. */
+static const uint16_t cp437_high[128] = {
+    0x00C7, 0x00FC, 0x00E9, 0x00E2, 0x00E4, 0x00E0, 0x00E5, 0x00E7, 0x00EA, 0x00EB, 0x00E8, 0x00EF,
+    0x00EE, 0x00EC, 0x00C4, 0x00C5, 0x00C9, 0x00E6, 0x00C6, 0x00F4, 0x00F6, 0x00F2, 0x00FB, 0x00F9,
+    0x00FF, 0x00D6, 0x00DC, 0x00A2, 0x00A3, 0x00A5, 0x20A7, 0x0192, 0x00E1, 0x00ED, 0x00F3, 0x00FA,
+    0x00F1, 0x00D1, 0x00AA, 0x00BA, 0x00BF, 0x2310, 0x00AC, 0x00BD, 0x00BC, 0x00A1, 0x00AB, 0x00BB,
+    0x2591, 0x2592, 0x2593, 0x2502, 0x2524, 0x2561, 0x2562, 0x2556, 0x2555, 0x2563, 0x2551, 0x2557,
+    0x255D, 0x255C, 0x255B, 0x2510, 0x2514, 0x2534, 0x252C, 0x251C, 0x2500, 0x253C, 0x255E, 0x255F,
+    0x255A, 0x2554, 0x2569, 0x2566, 0x2560, 0x2550, 0x256C, 0x2567, 0x2568, 0x2564, 0x2565, 0x2559,
+    0x2558, 0x2552, 0x2553, 0x256B, 0x256A, 0x2518, 0x250C, 0x2588, 0x2584, 0x258C, 0x2590, 0x2580,
+    0x03B1, 0x00DF, 0x0393, 0x03C0, 0x03A3, 0x03C3, 0x00B5, 0x03C4, 0x03A6, 0x0398, 0x03A9, 0x03B4,
+    0x221E, 0x03C6, 0x03B5, 0x2229, 0x2261, 0x00B1, 0x2265, 0x2264, 0x2320, 0x2321, 0x00F7, 0x2248,
+    0x00B0, 0x2219, 0x00B7, 0x221A, 0x207F, 0x00B2, 0x25A0, 0x00A0,
+};
+
+/* One 8.3 name byte as Unicode, lower-cased if the NT flag says so (ASCII
+ * and Latin-1 capitals). utf16_to_utf8 turns control characters into '?'. */
+static uint16_t short_name_unit(uint8_t c, bool lower) {
+    uint16_t u = c < 0x80 ? c : cp437_high[c - 0x80];
+    if (lower && ((u >= 'A' && u <= 'Z') || (u >= 0xC0 && u <= 0xDE && u != 0xD7)))
+        u += 0x20;
+    return u;
 }
 
-/* "NAME.EXT" from the 11-byte name, with the NT lower-case flags applied. */
-static void short_name_format(const uint8_t *e, char out[13]) {
+/* "NAME.EXT" from the 11-byte name, as UTF-8. */
+static void short_name_format(const uint8_t *e, char *out, size_t cap) {
+    uint16_t units[12];
     size_t n = 0, base = 8, ext = 3;
     while (base > 0 && e[DIR_NAME + base - 1] == ' ')
         base--;
@@ -136,14 +156,18 @@ static void short_name_format(const uint8_t *e, char out[13]) {
         ext--;
     for (size_t i = 0; i < base; i++) {
         uint8_t c = (i == 0 && e[DIR_NAME] == DIR_KANJI_E5) ? 0xE5 : e[DIR_NAME + i];
-        out[n++] = short_name_char(c, e[DIR_NT_CASE] & NT_CASE_LOWER_BASE);
+        units[n++] = short_name_unit(c, e[DIR_NT_CASE] & NT_CASE_LOWER_BASE);
     }
     if (ext) {
-        out[n++] = '.';
+        units[n++] = '.';
         for (size_t i = 0; i < ext; i++)
-            out[n++] = short_name_char(e[DIR_NAME + 8 + i], e[DIR_NT_CASE] & NT_CASE_LOWER_EXT);
+            units[n++] = short_name_unit(e[DIR_NAME + 8 + i], e[DIR_NT_CASE] & NT_CASE_LOWER_EXT);
     }
-    out[n] = '\0';
+    /* A 0 byte would end the name early: show it as '?' like other controls. */
+    for (size_t i = 0; i < n; i++)
+        if (units[i] == 0)
+            units[i] = '?';
+    utf16_to_utf8(units, n, out, cap);
 }
 
 /* Takes one long-name entry into the assembly state. */
@@ -199,7 +223,7 @@ int fat_readdir(fat_dir *d, fat_dirent *ret) {
             continue;
         if (e[DIR_NAME] == '.' && (e[DIR_NAME + 1] == ' ' || e[DIR_NAME + 1] == '.'))
             continue; /* "." and ".." */
-        short_name_format(e, ret->short_name);
+        short_name_format(e, ret->short_name, sizeof(ret->short_name));
         ret->name[0] = '\0';
         if (have_lfn)
             utf16_to_utf8(d->lfn, (size_t)d->lfn_total * LFN_UNITS, ret->name, sizeof(ret->name));
@@ -235,8 +259,8 @@ static int fat_find_entry(fat_fs *fs, const char *path, fat_dirent *ret, bool *r
         if (n == 2 && comp[0] == '.' && comp[1] == '.')
             return vb_fail(&fs->diag, VB_EPATH, "'..' in path '%s'", path);
         if (!cur.is_dir)
-            return vb_fail(&fs->diag, VB_ENOTFOUND, "'%s' is not a directory (in '%s')",
-                           cur.name, path);
+            return vb_fail(&fs->diag, VB_ENOTFOUND, "'%s' is not a directory (in '%s')", cur.name,
+                           path);
         int r = is_root ? (dir_init_root(fs, &dir), 0)
                         : dir_init_cluster(fs, &dir, cur.first_cluster, cur.name);
         if (r)

@@ -74,11 +74,11 @@ static int gpt_read_header(part_table *t, const vb_source *disk, uint64_t lba, g
         return vb_fail(&t->diag, r, "cannot read GPT header at LBA %llu: %s",
                        (unsigned long long)lba, vb_err_message(r));
     if (vb_memcmp(h + GPT_HDR_SIGNATURE, "EFI PART", 8) != 0)
-        return vb_fail(&t->diag, VB_EFORMAT, "no GPT header at LBA %llu",
-                       (unsigned long long)lba);
+        return vb_fail(&t->diag, VB_EFORMAT, "no GPT header at LBA %llu", (unsigned long long)lba);
     uint32_t header_size = vb_le32(h + GPT_HDR_SIZE);
     if (header_size < GPT_HDR_MIN_SIZE || header_size > ss)
-        return vb_fail(&t->diag, VB_ECORRUPT, "GPT header at LBA %llu: header size %u not in 92..%u",
+        return vb_fail(&t->diag, VB_ECORRUPT,
+                       "GPT header at LBA %llu: header size %u not in 92..%u",
                        (unsigned long long)lba, header_size, ss);
     uint32_t stored_crc = vb_le32(h + GPT_HDR_CRC);
     vb_put_le32(h + GPT_HDR_CRC, 0);

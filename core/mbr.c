@@ -83,8 +83,8 @@ static int mbr_read_logicals(part_table *t, const vb_source *disk, uint64_t ext_
         uint8_t *s = t->io;
         int r = vb_source_read(disk, ebr * t->sector_size, s, MBR_SECTOR_BYTES);
         if (r)
-            return vb_fail(&t->diag, r, "cannot read EBR at LBA %llu: %s",
-                           (unsigned long long)ebr, vb_err_message(r));
+            return vb_fail(&t->diag, r, "cannot read EBR at LBA %llu: %s", (unsigned long long)ebr,
+                           vb_err_message(r));
         if (!mbr_has_boot_signature(s))
             return vb_fail(&t->diag, VB_ECORRUPT, "MBR: EBR at LBA %llu has no 0x55AA signature",
                            (unsigned long long)ebr);
@@ -108,8 +108,7 @@ static int mbr_parse(part_table *table, const vb_source *disk, uint32_t sector_s
     part_table_reset(table, PART_SCHEME_MBR, 0);
     uint32_t ss = sector_size ? sector_size : 512;
     if (ss != 512 && ss != 4096)
-        return vb_fail(&table->diag, VB_EINVAL, "sector size %u is not 512 or 4096",
-                       sector_size);
+        return vb_fail(&table->diag, VB_EINVAL, "sector size %u is not 512 or 4096", sector_size);
     table->sector_size = ss;
     if (disk->size < MBR_SECTOR_BYTES)
         return vb_fail(&table->diag, VB_EFORMAT, "disk of %llu bytes is too small for an MBR",
@@ -128,8 +127,7 @@ static int mbr_parse(part_table *table, const vb_source *disk, uint32_t sector_s
         uint8_t status = primary[k][MBR_ENT_STATUS];
         if (status != 0x00 && status != 0x80)
             return vb_fail(&table->diag, VB_EFORMAT,
-                           "no MBR: entry %d has status 0x%02x (not 0x00 or 0x80)", k + 1,
-                           status);
+                           "no MBR: entry %d has status 0x%02x (not 0x00 or 0x80)", k + 1, status);
         if (primary[k][MBR_ENT_TYPE] == MBR_TYPE_PROTECTIVE)
             return vb_fail(&table->diag, VB_EFORMAT, "protective MBR: the disk uses GPT");
     }
@@ -139,8 +137,7 @@ static int mbr_parse(part_table *table, const vb_source *disk, uint32_t sector_s
         if (e[MBR_ENT_TYPE] == 0 || vb_le32(e + MBR_ENT_SECTORS) == 0 ||
             mbr_is_extended(e[MBR_ENT_TYPE]))
             continue;
-        r = mbr_add(table, disk_sectors, (uint32_t)k + 1, e, vb_le32(e + MBR_ENT_FIRST_LBA),
-                    false);
+        r = mbr_add(table, disk_sectors, (uint32_t)k + 1, e, vb_le32(e + MBR_ENT_FIRST_LBA), false);
         if (r)
             return r;
     }

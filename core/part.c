@@ -115,7 +115,8 @@ static int hex_value(char c) {
 
 /* Text position of each byte of the on-disk GUID: the first three fields are
  * stored little-endian, so their bytes appear reversed in the text. */
-static const uint8_t guid_text_pos[16] = {6, 4, 2, 0, 11, 9, 16, 14, 19, 21, 24, 26, 28, 30, 32, 34};
+static const uint8_t guid_text_pos[16] = {6,  4,  2,  0,  11, 9,  16, 14,
+                                          19, 21, 24, 26, 28, 30, 32, 34};
 
 bool part_guid_parse(const char *s, size_t n, part_guid *ret_guid) {
     part_guid g;

@@ -48,11 +48,11 @@ typedef struct part_entry {
 
 typedef struct part_table {
     part_scheme scheme;
-    uint32_t sector_size;    /* bytes per LBA used to read the table */
-    uint32_t count;          /* entries in use in entries[] */
-    bool gpt_used_backup;    /* GPT: the primary was bad, the backup was used */
-    part_guid disk_guid;     /* GPT */
-    uint32_t mbr_signature;  /* MBR: disk signature at byte 440 */
+    uint32_t sector_size;            /* bytes per LBA used to read the table */
+    uint32_t count;                  /* entries in use in entries[] */
+    bool gpt_used_backup;            /* GPT: the primary was bad, the backup was used */
+    part_guid disk_guid;             /* GPT */
+    uint32_t mbr_signature;          /* MBR: disk signature at byte 440 */
     part_entry entries[VB_PART_MAX]; /* in index order */
     vb_diag diag;                    /* detail of the last failure */
     uint8_t io[VB_PART_IO_BYTES];    /* scratch: one sector at a time */

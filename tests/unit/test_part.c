@@ -25,7 +25,9 @@ static const struct {
 } gpt_expected[] = {
     {1, 1 * MIB, 4 * MIB, "fat12 part", "aaaaaaaa-bbbb-cccc-dddd-000000000001",
      "ebd0a0a2-b9e5-4433-87c0-68b6b72699c7"},
-    {2, 5 * MIB, 24 * MIB, "D\xc3\xa4t\xc3\xa4 \xe2\x82\xac" "16",
+    {2, 5 * MIB, 24 * MIB,
+     "D\xc3\xa4t\xc3\xa4 \xe2\x82\xac"
+     "16",
      "aaaaaaaa-bbbb-cccc-dddd-000000000002", "ebd0a0a2-b9e5-4433-87c0-68b6b72699c7"},
     {3, 29 * MIB, 40 * MIB, "fat32 part", "aaaaaaaa-bbbb-cccc-dddd-000000000003",
      "c12a7328-f81f-11d2-ba4b-00a0c93ec93b"},
@@ -90,7 +92,10 @@ TEST(test_part_lookup) {
         {'i', NULL, 5, 5},
         {'i', NULL, 0, 0},
         {'l', "fat32 part", 0, 3},
-        {'l', "D\xc3\xa4t\xc3\xa4 \xe2\x82\xac" "16", 0, 2},
+        {'l',
+         "D\xc3\xa4t\xc3\xa4 \xe2\x82\xac"
+         "16",
+         0, 2},
         {'l', "FAT32 PART", 0, 0}, /* labels are exact */
         {'l', "fat32", 0, 0},
         {'l', "", 0, 0},
@@ -135,7 +140,9 @@ TEST(test_part_open_fat) {
     static part_table t;
     CHECK_ERR(part_read(&t, &disk, 0), 0);
     check_partition_fat(&disk, part_find_index(&t, 1), FAT_TYPE_12);
-    check_partition_fat(&disk, part_find_label(&t, "D\xc3\xa4t\xc3\xa4 \xe2\x82\xac" "16"),
+    check_partition_fat(&disk,
+                        part_find_label(&t, "D\xc3\xa4t\xc3\xa4 \xe2\x82\xac"
+                                            "16"),
                         FAT_TYPE_16);
     check_partition_fat(&disk, part_find_uuid(&t, "AAAAAAAA-BBBB-CCCC-DDDD-000000000003"),
                         FAT_TYPE_32);
@@ -527,8 +534,8 @@ TEST(test_mbr_built) {
 
     static const struct {
         const char *what;
-        int ebr;           /* EBR to change (-1: the MBR) */
-        int slot;          /* entry in it */
+        int ebr;  /* EBR to change (-1: the MBR) */
+        int slot; /* entry in it */
         uint8_t status, type;
         uint32_t lba, sectors;
         int err;
@@ -622,5 +629,4 @@ TEST(test_guid_text) {
 
 TEST_MAIN(TEST_ENTRY(test_gpt_sgdisk), TEST_ENTRY(test_part_lookup), TEST_ENTRY(test_part_open_fat),
           TEST_ENTRY(test_mbr_sfdisk), TEST_ENTRY(test_gpt_corrupt), TEST_ENTRY(test_gpt_4096),
-          TEST_ENTRY(test_gpt_small_disks), TEST_ENTRY(test_mbr_built),
-          TEST_ENTRY(test_guid_text))
+          TEST_ENTRY(test_gpt_small_disks), TEST_ENTRY(test_mbr_built), TEST_ENTRY(test_guid_text))
