@@ -20,9 +20,9 @@ static const struct {
     {"fat32.img", FAT_TYPE_32, "FAT32", 512},
 };
 
-#define CAFE "caf\xc3\xa9.txt"
+#define CAFE      "caf\xc3\xa9.txt"
 #define LONG_NAME "MixedCase File Name With A Very Long Name.txt"
-#define DEEP "Long Folder Name/sub dir/deep file name with spaces.txt"
+#define DEEP      "Long Folder Name/sub dir/deep file name with spaces.txt"
 
 /* Paths looked up in the image, and the source file each must equal. */
 static const struct {
@@ -190,9 +190,15 @@ TEST(test_fat_listing) {
         uint64_t size;
         bool is_dir;
     } root[] = {
-        {"hello.txt", 17, false},  {"lower.txt", 22, false},    {"KERNEL", 5000, false},
-        {LONG_NAME, 13, false},    {CAFE, 6, false},            {"empty.dat", 0, false},
-        {"big.bin", 1049810, false}, {"frag.bin", 200000, false}, {"Long Folder Name", 0, true},
+        {"hello.txt", 17, false},
+        {"lower.txt", 22, false},
+        {"KERNEL", 5000, false},
+        {LONG_NAME, 13, false},
+        {CAFE, 6, false},
+        {"empty.dat", 0, false},
+        {"big.bin", 1049810, false},
+        {"frag.bin", 200000, false},
+        {"Long Folder Name", 0, true},
         {"many", 0, true},
     };
     for (size_t i = 0; i < VB_ARRAY_SIZE(images); i++) {
@@ -363,7 +369,7 @@ TEST(test_fat_corrupt_chains) {
     static const struct {
         const char *what;
         target on;
-        int op;          /* what to change, see below */
+        int op; /* what to change, see below */
         int err;
         const char *why; /* in the detail */
     } cases[] = {
@@ -400,26 +406,50 @@ TEST(test_fat_corrupt_chains) {
             if (!e)
                 continue;
             uint32_t first = entry_cluster(e), max = fs.cluster_count + 1;
-            uint32_t bad = fs.type == FAT_TYPE_12 ? 0xFF7 : fs.type == FAT_TYPE_16 ? 0xFFF7 : 0x0FFFFFF7;
+            uint32_t bad = fs.type == FAT_TYPE_12   ? 0xFF7
+                           : fs.type == FAT_TYPE_16 ? 0xFFF7
+                                                    : 0x0FFFFFF7;
             uint32_t eoc = bad + 8 > 0x0FFFFFFF ? 0x0FFFFFFF : bad + 8;
             switch (cases[k].op) {
-            case 0: fat_set(chain_last(first), first); break;
-            case 1: fat_set(chain_at(first, 1), chain_at(first, 1)); break;
-            case 2: fat_set(chain_at(first, cases[k].on == BIG ? 5 : 0), max + 1); break;
-            case 3: fat_set(chain_at(first, 5), 0); break;
-            case 4: fat_set(chain_at(first, 5), bad); break;
-            case 5: fat_set(chain_at(first, 5), 1); break;
-            case 6: vb_put_le32(e + 28, vb_le32(e + 28) + 10 * fs.cluster_size); break;
-            case 7: vb_put_le32(e + 28, 0xFFFFFFFF); break;
+            case 0:
+                fat_set(chain_last(first), first);
+                break;
+            case 1:
+                fat_set(chain_at(first, 1), chain_at(first, 1));
+                break;
+            case 2:
+                fat_set(chain_at(first, cases[k].on == BIG ? 5 : 0), max + 1);
+                break;
+            case 3:
+                fat_set(chain_at(first, 5), 0);
+                break;
+            case 4:
+                fat_set(chain_at(first, 5), bad);
+                break;
+            case 5:
+                fat_set(chain_at(first, 5), 1);
+                break;
+            case 6:
+                vb_put_le32(e + 28, vb_le32(e + 28) + 10 * fs.cluster_size);
+                break;
+            case 7:
+                vb_put_le32(e + 28, 0xFFFFFFFF);
+                break;
             case 8:
                 e[26] = (uint8_t)(max + 1);
                 e[27] = (uint8_t)((max + 1) >> 8);
                 e[20] = (uint8_t)((max + 1) >> 16);
                 e[21] = (uint8_t)((max + 1) >> 24);
                 break;
-            case 9: memset(e + 20, 0, 2), memset(e + 26, 0, 2); break;
-            case 10: fat_set(chain_at(first, 100), eoc); break;
-            case 11: fat_set(first, first); break;
+            case 9:
+                memset(e + 20, 0, 2), memset(e + 26, 0, 2);
+                break;
+            case 10:
+                fat_set(chain_at(first, 100), eoc);
+                break;
+            case 11:
+                fat_set(first, first);
+                break;
             }
             int r;
             if (cases[k].on == BIG) {
@@ -485,8 +515,8 @@ TEST(test_fat_long_names) {
         CHECK_ERR(fat_stat(&fs, "??xedCase File Name With A Very Long Name.txt", &ent), 0);
         /* A valid surrogate pair becomes one 4-byte character. */
         vb_put_le32(e - 32 + 1, 0xD83D | (0xDE00u << 16)); /* U+1F600 */
-        CHECK_ERR(fat_stat(&fs, "\xf0\x9f\x98\x80xedCase File Name With A Very Long Name.txt", &ent),
-                  0);
+        CHECK_ERR(
+            fat_stat(&fs, "\xf0\x9f\x98\x80xedCase File Name With A Very Long Name.txt", &ent), 0);
         /* café.txt has no long name: mtools stored "CAF\x90    TXT" (code
          * page 437 'É') with the lower-case flags. */
         uint8_t *cafe = find_entry("CAF\x90    TXT");
