@@ -27,8 +27,10 @@ static void collect(void *ctx, int err, const char *problem) {
 /* 256 sectors, grain 8, 8 entries per table (4 tables), redundant copy;
  * grains 0..9 stored, 12 zeroed. */
 static uint8_t *build(size_t *ret_size, sparse_layout *layout) {
-    sparse_spec spec = {IMG_KDMV, 256, 8, 8, 2, FLAGS, true,
-                        "createType=\"monolithicSparse\"\nRW 256 SPARSE \"c.vmdk\"\n", 0};
+    sparse_spec spec = {
+        IMG_KDMV, 256,   8,    8,
+        2,        FLAGS, true, "createType=\"monolithicSparse\"\nRW 256 SPARSE \"c.vmdk\"\n",
+        0};
     sparse_builder b;
     sb_init(&b, &spec);
     uint8_t g[4096];
@@ -102,7 +104,8 @@ TEST(test_damage) {
              "c.vmdk: grain table 1 entry 0 points past end of file: sector 100008 > %llu "
              "(primary copy)",
              (unsigned long long)(size / 512));
-    snprintf(l1, sizeof(l1), "c.vmdk: grain table 1 entry 0 is 100000 but its redundant copy is %llu",
+    snprintf(l1, sizeof(l1),
+             "c.vmdk: grain table 1 entry 0 is 100000 but its redundant copy is %llu",
              (unsigned long long)layout.grain_sector[8]);
     CHECK_STR(rep.lines[0], l0);
     CHECK_STR(rep.lines[1], l1);
@@ -150,25 +153,29 @@ TEST(test_descriptor_problems) {
     memdir_add(&d, "s.vmdk", img, size);
     uint8_t flat[256 * 512] = {0};
     memdir_add(&d, "f.img", flat, sizeof(flat));
-    memdir_add_text(&d, "a.vmdk", "version=4\nCID=1\nparentCID=5\ncreateType=\"monolithicFlat\"\n"
-                                  "RW 256 SPARSE \"s.vmdk\"\nRW 256 FLAT \"f.img\"\n");
+    memdir_add_text(&d, "a.vmdk",
+                    "version=4\nCID=1\nparentCID=5\ncreateType=\"monolithicFlat\"\n"
+                    "RW 256 SPARSE \"s.vmdk\"\nRW 256 FLAT \"f.img\"\n");
     reports rep;
     CHECK_ERR(run_check(&d, "a.vmdk", NULL, &rep), VB_EDESCRIPTOR);
     CHECK_U64(rep.count, 3);
     CHECK_STR(rep.lines[0], "a.vmdk: descriptor version 4 is not 1, 2 or 3");
     CHECK_STR(rep.lines[1], "a.vmdk: createType monolithicFlat but extent 0 is sparse");
     CHECK_STR(rep.lines[2], "a.vmdk: parentCID is 00000005 but there is no parentFileNameHint");
-    memdir_add_text(&d, "m.vmdk", "CID=1\nparentCID=ffffffff\ncreateType=\"monolithicSparse\"\n"
-                                  "RW 256 SPARSE \"s.vmdk\"\nRW 10 ZERO\n");
+    memdir_add_text(&d, "m.vmdk",
+                    "CID=1\nparentCID=ffffffff\ncreateType=\"monolithicSparse\"\n"
+                    "RW 256 SPARSE \"s.vmdk\"\nRW 10 ZERO\n");
     CHECK_ERR(run_check(&d, "m.vmdk", NULL, &rep), VB_EDESCRIPTOR);
     CHECK_U64(rep.count, 1);
     CHECK_STR(rep.lines[0], "m.vmdk: createType monolithicSparse has 2 extents, expected 1");
 
     /* A parent whose CID changed, opened with ignore_cid. */
-    memdir_add_text(&d, "child.vmdk", "CID=2\nparentCID=00000009\nparentFileNameHint=\"base.vmdk\"\n"
-                                      "createType=\"twoGbMaxExtentSparse\"\nRW 256 SPARSE \"s.vmdk\"\n");
-    memdir_add_text(&d, "base.vmdk", "CID=1\nparentCID=ffffffff\ncreateType=\"monolithicFlat\"\n"
-                                     "RW 256 FLAT \"f.img\"\n");
+    memdir_add_text(&d, "child.vmdk",
+                    "CID=2\nparentCID=00000009\nparentFileNameHint=\"base.vmdk\"\n"
+                    "createType=\"twoGbMaxExtentSparse\"\nRW 256 SPARSE \"s.vmdk\"\n");
+    memdir_add_text(&d, "base.vmdk",
+                    "CID=1\nparentCID=ffffffff\ncreateType=\"monolithicFlat\"\n"
+                    "RW 256 FLAT \"f.img\"\n");
     vmdk_open_options opt = {false, true};
     CHECK_ERR(run_check(&d, "child.vmdk", &opt, &rep), VB_ECID);
     CHECK_U64(rep.count, 1);
