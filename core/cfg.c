@@ -174,9 +174,10 @@ static void cfg_entry_key(cfg_state *st, const char *key, const char *v, size_t 
     } else if (vb_str_ieq(key, "disk")) {
         cfg_once(st, e->disk, "disk");
         e->disk = NULL;
+        part_guid guid;
         if (has_prefix(v, n, "partuuid=", &p)) {
-            if (!valid_partuuid(v + p, n - p)) {
-                cfg_entry_error(st, "disk partuuid '%s' is not a partition UUID", v + p);
+            if (!part_guid_parse(v + p, n - p, &guid)) {
+                cfg_entry_error(st, "disk partuuid '%s' is not a GPT partition GUID", v + p);
                 return;
             }
             e->disk_kind = CFG_DISK_PARTUUID;
