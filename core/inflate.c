@@ -46,20 +46,22 @@ VB_STATIC_ASSERT(INFLATE_LITLEN_TABLE_SIZE < 65536 && INFLATE_DIST_TABLE_SIZE < 
                  "table index must fit the 16-bit entry value");
 
 /* Fast loop margins: two refills of at most 7 bytes each, each loading 8;
- * one match of at most 258 bytes copied in 16-byte steps. */
+ * one match of at most 258 bytes, copied 40 bytes at once and then in
+ * 16-byte steps (so up to 15 bytes past its end get scratch writes). */
 #define FAST_IN_MARGIN  16
 #define FAST_OUT_MARGIN (258 + 16)
 
 #define MASK(n) ((((uint64_t)1) << (n)) - 1)
 
 /* RFC 1951 3.2.5: length symbols 257..285 and distance symbols 0..29. */
-static const uint16_t length_base[29] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
-                                         31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
+static const uint16_t length_base[29] = {3,  4,  5,  6,   7,   8,   9,   10,  11, 13,
+                                         15, 17, 19, 23,  27,  31,  35,  43,  51, 59,
+                                         67, 83, 99, 115, 131, 163, 195, 227, 258};
 static const uint8_t length_extra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
                                          2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-static const uint16_t dist_base[30] = {1,    2,    3,    4,    5,    7,     9,     13,    17,  25,
-                                       33,   49,   65,   97,   129,  193,   257,   385,   513, 769,
-                                       1025, 1537, 2049, 3073, 4097, 6145,  8193,  12289, 16385, 24577};
+static const uint16_t dist_base[30] = {
+    1,   2,   3,   4,   5,   7,    9,    13,   17,   25,   33,   49,   65,    97,    129,
+    193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
 static const uint8_t dist_extra[30] = {0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
                                        6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
 /* RFC 1951 3.2.7: order of the code length code lengths. */
@@ -93,13 +95,15 @@ static const char *kind_name(table_kind kind) {
     return kind == KIND_LITLEN ? "literal/length" : kind == KIND_DIST ? "distance" : "code length";
 }
 
-static unsigned reverse_bits(unsigned code, unsigned len) {
-    unsigned r = 0;
-    while (len--) {
-        r = (r << 1) | (code & 1);
-        code >>= 1;
+/* The bit-reversed form of (code + 1), given rev = reversed code of len
+ * bits. */
+static inline unsigned next_reversed(unsigned rev, unsigned len) {
+    unsigned bit = 1u << (len - 1);
+    while (rev & bit) {
+        rev ^= bit;
+        bit >>= 1;
     }
-    return r;
+    return rev | bit;
 }
 
 /* Builds the decode table of the canonical code given by lens[0, nsyms)
@@ -145,20 +149,34 @@ static int build_table(uint32_t *table, unsigned cap, unsigned bits, const uint8
         if (lens[s])
             sorted[offs[lens[s]]++] = (uint16_t)s;
 
-    /* Walk the codes in canonical order (by length, then symbol). */
-    unsigned idx = 0, code = 0, next_free = 1u << bits;
+    /* Walk the codes in canonical order (by length, then symbol), keeping
+     * the bit-reversed code: incrementing a code is a carry from its top
+     * bit down in the reversed form, and a longer code appends a zero at
+     * the top, which leaves the reversed value unchanged.
+     *
+     * Primary table: while len <= bits, the table holds 2^len entries;
+     * going to len + 1 duplicates it (every shorter code repeats every
+     * 2^len entries) and the codes of length len + 1 are placed once. A
+     * slot left over is a prefix of longer codes and gets overwritten
+     * later, since the code is complete (or the table was pre-filled). */
+    unsigned idx = 0, rev = 0, len = 1;
+    unsigned short_max = max_len < bits ? max_len : bits;
+    for (; len <= short_max; len++) {
+        if (len > 1)
+            vb_memcpy(table + (1u << (len - 1)), table, (sizeof(*table)) << (len - 1));
+        for (unsigned n = count[len]; n > 0; n--) {
+            table[rev] = symbol_template(kind, sorted[idx++]) + (len << 8) + len;
+            rev = next_reversed(rev, len);
+        }
+    }
+    for (unsigned size = 1u << short_max; size < (1u << bits); size <<= 1)
+        vb_memcpy(table + size, table, sizeof(*table) * size);
+
+    /* Second-level tables for the codes longer than bits. */
+    unsigned next_free = 1u << bits;
     unsigned cur_prefix = ~0u, sub_start = 0, sub_bits = 0;
-    for (unsigned len = 1; len <= max_len; len++, code <<= 1) {
-        for (unsigned n = count[len]; n > 0; n--, code++) {
-            unsigned sym = sorted[idx++];
-            unsigned rev = reverse_bits(code, len);
-            uint32_t e = symbol_template(kind, sym);
-            if (len <= bits) {
-                e += (len << 8) + len;
-                for (unsigned i = rev; i < (1u << bits); i += 1u << len)
-                    table[i] = e;
-                continue;
-            }
+    for (; len <= max_len; len++) {
+        for (unsigned n = count[len]; n > 0; n--) {
             unsigned prefix = rev & (unsigned)MASK(bits);
             if (prefix != cur_prefix) {
                 /* New second-level table: as many index bits as it takes
@@ -173,16 +191,17 @@ static int build_table(uint32_t *table, unsigned cap, unsigned bits, const uint8
                 if (next_free + (1u << cur) > cap)
                     return vb_fail(diag, VB_EDEFLATE, "deflate: %s table overflow",
                                    kind_name(kind));
-                table[prefix] = ((uint32_t)next_free << 16) | E_EXCEPT | E_SUBTABLE | (cur << 8) |
-                                bits;
+                table[prefix] =
+                    ((uint32_t)next_free << 16) | E_EXCEPT | E_SUBTABLE | (cur << 8) | bits;
                 cur_prefix = prefix;
                 sub_start = next_free;
                 sub_bits = cur;
                 next_free += 1u << cur;
             }
-            e += ((len - bits) << 8) + (len - bits);
+            uint32_t e = symbol_template(kind, sorted[idx++]) + ((len - bits) << 8) + (len - bits);
             for (unsigned i = rev >> bits; i < (1u << sub_bits); i += 1u << (len - bits))
                 table[sub_start + i] = e;
+            rev = next_reversed(rev, len);
         }
     }
     return 0;
@@ -260,6 +279,161 @@ bool inflate_is_zlib_header(const uint8_t b[2]) {
         if ((n) > bc)                                                                              \
             goto truncated;                                                                        \
     } while (0)
+
+/* Result of decode_fast. */
+enum { FAST_MARGIN = 0, FAST_EOB = 1, FAST_BAD_LITLEN = 2, FAST_BAD_DIST = 3, FAST_TOO_FAR = 4 };
+
+/* The bit reader state shared by both loops. */
+typedef struct bit_state {
+    const uint8_t *in;
+    uint8_t *out;
+    uint64_t bb;
+    unsigned bc;
+} bit_state;
+
+/* Fast loop: no bounds checks per symbol (see the file comment); runs while
+ * in <= in_limit and out <= out_limit. After a fast refill all 64 bits of bb
+ * are input bits, so the next literal/length entry can be looked up (it needs
+ * LITLEN_BITS <= 15 bits) as soon as at most 49 bits have been used since
+ * the refill: it is fetched early, while the previous symbol is still being
+ * written out. Kept out of line so its locals get registers of their own. */
+static __attribute__((noinline)) int decode_fast(const inflate_state *st, bit_state *bs,
+                                                 const uint8_t *in_limit, uint8_t *out_limit,
+                                                 const uint8_t *out_start, unsigned *ret_dist) {
+    const uint8_t *in = bs->in;
+    uint8_t *out = bs->out;
+    uint64_t bb = bs->bb, saved;
+    unsigned bc = bs->bc, length, dist;
+    const uint32_t *const lt = st->litlen;
+    const uint32_t *const dt = st->dist;
+    uint32_t e;
+    int result = FAST_MARGIN;
+
+    if (in > in_limit || out > out_limit)
+        return FAST_MARGIN;
+    REFILL_FAST();
+    e = lt[bb & MASK(LITLEN_BITS)];
+    do {
+        REFILL_FAST();
+        if (e & E_LITERAL) {
+            /* up to three literals from one refill (45 bits) */
+            CONSUME(E_BITS(e));
+            out[0] = (uint8_t)E_VALUE(e);
+            e = lt[bb & MASK(LITLEN_BITS)];
+            if (!(e & E_LITERAL)) {
+                out += 1;
+                REFILL_FAST();
+            } else {
+                CONSUME(E_BITS(e));
+                out[1] = (uint8_t)E_VALUE(e);
+                e = lt[bb & MASK(LITLEN_BITS)];
+                if (e & E_LITERAL) {
+                    CONSUME(E_BITS(e));
+                    out[2] = (uint8_t)E_VALUE(e);
+                    e = lt[bb & MASK(LITLEN_BITS)];
+                    out += 3;
+                    continue;
+                }
+                out += 2;
+                REFILL_FAST();
+            }
+        }
+        /* bc >= 56 here */
+        if (e & E_EXCEPT) {
+            if (e & E_SUBTABLE) {
+                CONSUME(E_BITS(e));
+                e = lt[E_VALUE(e) + (bb & MASK(E_CODE_BITS(e)))];
+                if (e & E_LITERAL) {
+                    CONSUME(E_BITS(e));
+                    *out++ = (uint8_t)E_VALUE(e);
+                    e = lt[bb & MASK(LITLEN_BITS)];
+                    continue;
+                }
+            }
+            if (e & E_EXCEPT) {
+                if (e & E_EOB) {
+                    CONSUME(E_BITS(e));
+                    goto eob;
+                }
+                goto bad_litlen;
+            }
+        }
+        saved = bb;
+        CONSUME(E_BITS(e));
+        length = E_VALUE(e) + (unsigned)((saved & MASK(E_BITS(e))) >> E_CODE_BITS(e));
+
+        e = dt[bb & MASK(DIST_BITS)];
+        if (e & E_EXCEPT) {
+            if (!(e & E_SUBTABLE))
+                goto bad_dist;
+            CONSUME(E_BITS(e));
+            e = dt[E_VALUE(e) + (bb & MASK(E_CODE_BITS(e)))];
+            if (e & E_EXCEPT)
+                goto bad_dist;
+        }
+        saved = bb;
+        CONSUME(E_BITS(e));
+        dist = E_VALUE(e) + (unsigned)((saved & MASK(E_BITS(e))) >> E_CODE_BITS(e));
+        if (dist > (size_t)(out - out_start))
+            goto too_far;
+        /* at most 48 bits used since the refill */
+        e = lt[bb & MASK(LITLEN_BITS)];
+
+        const uint8_t *from = out - dist;
+        uint8_t *end = out + length;
+        if (dist >= 8) {
+            /* Most matches are short: 40 bytes without a loop branch. */
+            copy8(out, from);
+            copy8(out + 8, from + 8);
+            copy8(out + 16, from + 16);
+            copy8(out + 24, from + 24);
+            copy8(out + 32, from + 32);
+            if (length > 40) {
+                out += 40;
+                from += 40;
+                do {
+                    copy8(out, from);
+                    copy8(out + 8, from + 8);
+                    out += 16;
+                    from += 16;
+                } while (out < end);
+            }
+        } else if (dist == 1) {
+            uint64_t v = *from * 0x0101010101010101ull;
+            vb_memcpy(out, &v, 8);
+            vb_memcpy(out + 8, &v, 8);
+            while (out + 16 < end) {
+                out += 16;
+                vb_memcpy(out, &v, 8);
+                vb_memcpy(out + 8, &v, 8);
+            }
+        } else {
+            do
+                *out++ = *from++;
+            while (out < end);
+        }
+        out = end;
+    } while (in <= in_limit && out <= out_limit);
+    goto done;
+eob:
+    result = FAST_EOB;
+    goto done;
+bad_litlen:
+    result = FAST_BAD_LITLEN;
+    goto done;
+bad_dist:
+    result = FAST_BAD_DIST;
+    goto done;
+too_far:
+    *ret_dist = dist;
+    result = FAST_TOO_FAR;
+done:
+    bs->in = in;
+    bs->out = out;
+    bs->bb = bb;
+    bs->bc = bc;
+    return result;
+}
 
 int inflate_decompress(inflate_state *st, inflate_format format, const void *src, size_t src_len,
                        void *dst, size_t dst_cap, size_t *ret_out_len, size_t *ret_in_len,
@@ -339,8 +513,8 @@ int inflate_decompress(inflate_state *st, inflate_format format, const void *src
                 unsigned nclen = (unsigned)((bb >> 10) & 15) + 4;
                 CONSUME(14);
                 if (nlit > 286 || ndist > 30)
-                    return vb_fail(diag, VB_EDEFLATE, "deflate: %u literal/length or %u distance codes",
-                                   nlit, ndist);
+                    return vb_fail(diag, VB_EDEFLATE,
+                                   "deflate: %u literal/length or %u distance codes", nlit, ndist);
                 uint8_t *lens = st->lens;
                 for (unsigned i = 0; i < INFLATE_PRECODE_SYMS; i++)
                     lens[i] = 0;
@@ -406,89 +580,23 @@ int inflate_decompress(inflate_state *st, inflate_format format, const void *src
             const uint32_t *const lt = st->litlen;
             const uint32_t *const dt = st->dist;
 
-            /* Fast loop: no bounds checks per symbol (see the file comment). */
-            while (in_end - in >= FAST_IN_MARGIN && out_end - out >= FAST_OUT_MARGIN) {
-                REFILL_FAST();
-                e = lt[bb & MASK(LITLEN_BITS)];
-                if (e & E_LITERAL) {
-                    CONSUME(E_BITS(e));
-                    *out++ = (uint8_t)E_VALUE(e);
-                    e = lt[bb & MASK(LITLEN_BITS)];
-                    if (e & E_LITERAL) {
-                        CONSUME(E_BITS(e));
-                        *out++ = (uint8_t)E_VALUE(e);
-                        e = lt[bb & MASK(LITLEN_BITS)];
-                        if (e & E_LITERAL) {
-                            CONSUME(E_BITS(e));
-                            *out++ = (uint8_t)E_VALUE(e);
-                            continue;
-                        }
-                    }
-                    REFILL_FAST();
-                }
-                if (e & E_EXCEPT) {
-                    if (e & E_SUBTABLE) {
-                        CONSUME(E_BITS(e));
-                        e = lt[E_VALUE(e) + (bb & MASK(E_CODE_BITS(e)))];
-                        if (e & E_LITERAL) {
-                            CONSUME(E_BITS(e));
-                            *out++ = (uint8_t)E_VALUE(e);
-                            continue;
-                        }
-                    }
-                    if (e & E_EXCEPT) {
-                        if (e & E_EOB) {
-                            CONSUME(E_BITS(e));
-                            goto block_done;
-                        }
-                        goto bad_litlen;
-                    }
-                }
-                saved = bb;
-                CONSUME(E_BITS(e));
-                length = E_VALUE(e) + (unsigned)((saved & MASK(E_BITS(e))) >> E_CODE_BITS(e));
-
-                e = dt[bb & MASK(DIST_BITS)];
-                if (e & E_EXCEPT) {
-                    if (!(e & E_SUBTABLE))
-                        goto bad_dist;
-                    CONSUME(E_BITS(e));
-                    e = dt[E_VALUE(e) + (bb & MASK(E_CODE_BITS(e)))];
-                    if (e & E_EXCEPT)
-                        goto bad_dist;
-                }
-                saved = bb;
-                CONSUME(E_BITS(e));
-                dist = E_VALUE(e) + (unsigned)((saved & MASK(E_BITS(e))) >> E_CODE_BITS(e));
-                if (dist > (size_t)(out - out_start))
+            /* Fast loop first, then the careful loop near the ends. */
+            if (in_end - in >= FAST_IN_MARGIN && out_end - out >= FAST_OUT_MARGIN) {
+                bit_state bs = {in, out, bb, bc};
+                int fr = decode_fast(st, &bs, in_end - FAST_IN_MARGIN, out_end - FAST_OUT_MARGIN,
+                                     out_start, &dist);
+                in = bs.in;
+                out = bs.out;
+                bb = bs.bb;
+                bc = bs.bc;
+                if (fr == FAST_EOB)
+                    goto block_done;
+                if (fr == FAST_BAD_LITLEN)
+                    goto bad_litlen;
+                if (fr == FAST_BAD_DIST)
+                    goto bad_dist;
+                if (fr == FAST_TOO_FAR)
                     goto too_far;
-
-                const uint8_t *from = out - dist;
-                uint8_t *end = out + length;
-                if (dist >= 8) {
-                    copy8(out, from);
-                    copy8(out + 8, from + 8);
-                    while (out + 16 < end) {
-                        out += 16;
-                        from += 16;
-                        copy8(out, from);
-                        copy8(out + 8, from + 8);
-                    }
-                } else if (dist == 1) {
-                    uint64_t v = *from * 0x0101010101010101ull;
-                    vb_memcpy(out, &v, 8);
-                    vb_memcpy(out + 8, &v, 8);
-                    while (out + 16 < end) {
-                        out += 16;
-                        vb_memcpy(out, &v, 8);
-                        vb_memcpy(out + 8, &v, 8);
-                    }
-                } else {
-                    do
-                        *out++ = *from++;
-                    while (out < end);
-                }
-                out = end;
             }
 
             /* Careful loop: every step checked. */
@@ -554,7 +662,8 @@ int inflate_decompress(inflate_state *st, inflate_format format, const void *src
     if (zlib) {
         if (in_end - in < 4)
             return vb_fail(diag, VB_EDEFLATE, "zlib: stream ends before its Adler-32");
-        uint32_t want = (uint32_t)in[0] << 24 | (uint32_t)in[1] << 16 | (uint32_t)in[2] << 8 | in[3];
+        uint32_t want =
+            (uint32_t)in[0] << 24 | (uint32_t)in[1] << 16 | (uint32_t)in[2] << 8 | in[3];
         in += 4;
         uint32_t got = adler32_update(1, out_start, (size_t)(out - out_start));
 #if !VB_FUZZ_NO_CHECKSUM

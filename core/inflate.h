@@ -49,8 +49,8 @@ typedef enum inflate_format {
  * more than n * 2^K / (K + 1) entries with K = 15 - bits. The table builder
  * also checks the bound at run time. */
 #define INFLATE_TABLE_SIZE(bits, syms)                                                             \
-    ((1u << (bits)) + (syms) * (1u << (INFLATE_MAX_CODE_LEN - (bits))) /                           \
-                          (INFLATE_MAX_CODE_LEN + 1 - (bits)))
+    ((1u << (bits)) +                                                                              \
+     (syms) * (1u << (INFLATE_MAX_CODE_LEN - (bits))) / (INFLATE_MAX_CODE_LEN + 1 - (bits)))
 #define INFLATE_LITLEN_TABLE_SIZE INFLATE_TABLE_SIZE(VB_INFLATE_LITLEN_BITS, INFLATE_LITLEN_SYMS)
 #define INFLATE_DIST_TABLE_SIZE   INFLATE_TABLE_SIZE(VB_INFLATE_DIST_BITS, INFLATE_DIST_SYMS)
 #define INFLATE_PRECODE_BITS      7

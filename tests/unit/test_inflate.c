@@ -28,8 +28,16 @@ static unsigned rng_below(uint64_t *s, unsigned n) {
     return (unsigned)(rng_next(s) % n);
 }
 
-enum { DATA_RANDOM, DATA_TEXT, DATA_RUNS, DATA_SMALL_ALPHABET, DATA_REPEATS, DATA_ZEROS,
-       DATA_MIXED, DATA_KINDS };
+enum {
+    DATA_RANDOM,
+    DATA_TEXT,
+    DATA_RUNS,
+    DATA_SMALL_ALPHABET,
+    DATA_REPEATS,
+    DATA_ZEROS,
+    DATA_MIXED,
+    DATA_KINDS
+};
 
 static void gen_data(uint64_t *rng, uint8_t *buf, size_t n, int kind) {
     static const char *words[] = {"the ",   "grain ",  "table ", "directory ", "sector ", "disk ",
@@ -195,13 +203,14 @@ static void fixed_header(bitw *w, bool final) {
 }
 
 /* A match in the fixed code: length 3..258, distance 1..32768. */
-static const unsigned len_base[29] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
-                                      31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
+static const unsigned len_base[29] = {3,  4,  5,  6,   7,   8,   9,   10,  11, 13,
+                                      15, 17, 19, 23,  27,  31,  35,  43,  51, 59,
+                                      67, 83, 99, 115, 131, 163, 195, 227, 258};
 static const unsigned len_extra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
                                        2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-static const unsigned dist_base[30] = {1,    2,    3,    4,    5,    7,    9,    13,    17,    25,
-                                       33,   49,   65,   97,   129,  193,  257,  385,   513,   769,
-                                       1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
+static const unsigned dist_base[30] = {
+    1,   2,   3,   4,   5,   7,    9,    13,   17,   25,   33,   49,   65,    97,    129,
+    193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
 static const unsigned dist_extra[30] = {0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
                                         6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
 
@@ -231,7 +240,8 @@ static void fixed_match(bitw *w, unsigned len, unsigned dist) {
  * sent literally with a 4-bit precode for symbols 0..15 (complete). */
 static void dyn_header(bitw *w, bool final, const uint8_t *lit, unsigned nlit, const uint8_t *dist,
                        unsigned ndist) {
-    static const uint8_t order[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+    static const uint8_t order[19] = {16, 17, 18, 0, 8,  7, 9,  6, 10, 5,
+                                      11, 4,  12, 3, 13, 2, 14, 1, 15};
     bw_bits(w, final, 1);
     bw_bits(w, 2, 2);
     bw_bits(w, nlit - 257, 5);
@@ -255,7 +265,8 @@ static uint8_t in_buf[300000], comp_buf[400000], out_buf[300000];
 /* ---- differential tests against zlib ------------------------------------ */
 
 TEST(test_differential_zlib) {
-    static const int strategies[] = {Z_DEFAULT_STRATEGY, Z_FILTERED, Z_HUFFMAN_ONLY, Z_RLE, Z_FIXED};
+    static const int strategies[] = {Z_DEFAULT_STRATEGY, Z_FILTERED, Z_HUFFMAN_ONLY, Z_RLE,
+                                     Z_FIXED};
     static const int flushes[] = {Z_SYNC_FLUSH, Z_FULL_FLUSH, Z_PARTIAL_FLUSH, Z_BLOCK};
     uint64_t rng = 0x1234567890abcdefull;
     unsigned cases = 0, failures_before = (unsigned)test_failures;
@@ -274,8 +285,8 @@ TEST(test_differential_zlib) {
         size_t flush_at = rng_below(&rng, 8) == 0 && n ? rng_below(&rng, (unsigned)n) : n;
         int flush = flushes[rng_below(&rng, 4)];
         gen_data(&rng, in_buf, n, kind);
-        size_t clen = zlib_compress(in_buf, n, comp_buf, sizeof(comp_buf), level, raw ? -wbits : wbits,
-                                    mem_level, strategy, flush_at, flush);
+        size_t clen = zlib_compress(in_buf, n, comp_buf, sizeof(comp_buf), level,
+                                    raw ? -wbits : wbits, mem_level, strategy, flush_at, flush);
         inflate_format fmt = raw ? INFLATE_FORMAT_RAW
                                  : (rng_below(&rng, 2) ? INFLATE_FORMAT_ZLIB : INFLATE_FORMAT_AUTO);
         size_t out_len = 0, in_len = 0;
@@ -293,8 +304,14 @@ TEST(test_differential_zlib) {
             if ((unsigned)test_failures - failures_before > 10)
                 break;
         }
-        /* Exact-length API on the same stream. */
-        CHECK_ERR(inflate_exact(&state, fmt, comp_buf, clen, out_buf, n, NULL), 0);
+        /* Exact-length API on the same stream, in exact-size heap buffers
+         * (so ASan builds catch any read or write outside them). */
+        uint8_t *exact_in = malloc(clen), *exact_out = malloc(n ? n : 1);
+        memcpy(exact_in, comp_buf, clen);
+        CHECK_ERR(inflate_exact(&state, fmt, exact_in, clen, exact_out, n, NULL), 0);
+        CHECK_MEM(exact_out, in_buf, n);
+        free(exact_in);
+        free(exact_out);
     }
     CHECK(cases == 3000);
 }
@@ -323,7 +340,7 @@ TEST(test_edge_streams) {
     uint64_t rng = 7;
     memset(in_buf, 'x', 100000);
     for (size_t i = 50000; i < 100000; i++)
-        in_buf[i] = (uint8_t)"0123456789"[i % 10];
+        in_buf[i] = (uint8_t) "0123456789"[i % 10];
     for (int level = 1; level <= 9; level++) {
         clen = zlib_compress(in_buf, 100000, comp_buf, sizeof(comp_buf), level, 15, 8,
                              Z_DEFAULT_STRATEGY, 100000, 0);
@@ -611,10 +628,10 @@ static void mk_dist_none_used(bitw *w) {
     lit[256] = 2;
     lit[257] = 2;
     dyn_header(w, true, lit, 258, dist, 1);
-    bw_code(w, 0, 1);  /* 'a' */
-    bw_code(w, 3, 2);  /* length 3 */
-    bw_bits(w, 0, 8);  /* whatever distance */
-    bw_code(w, 2, 2);  /* EOB */
+    bw_code(w, 0, 1); /* 'a' */
+    bw_code(w, 3, 2); /* length 3 */
+    bw_bits(w, 0, 8); /* whatever distance */
+    bw_code(w, 2, 2); /* EOB */
     bw_align(w);
 }
 /* Single distance code of length 1 (valid), but its unused pattern sent. */
@@ -632,7 +649,8 @@ static void mk_dist_single_unused(bitw *w) {
 }
 static void precode_header(bitw *w, unsigned nlit_minus, unsigned ndist_minus,
                            const uint8_t pre[19]) {
-    static const uint8_t order[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+    static const uint8_t order[19] = {16, 17, 18, 0, 8,  7, 9,  6, 10, 5,
+                                      11, 4,  12, 3, 13, 2, 14, 1, 15};
     bw_bits(w, 1, 1);
     bw_bits(w, 2, 2);
     bw_bits(w, nlit_minus, 5);
@@ -732,15 +750,18 @@ TEST(test_error_paths) {
         {"distance symbol 31", mk_dist_31, VB_EDEFLATE, "invalid distance"},
         {"input ends before end-of-block", mk_no_eob, VB_EDEFLATE, "input ends"},
         {"input ends before final block", mk_no_final, VB_EDEFLATE, "input ends"},
-        {"litlen over-subscribed", mk_litlen_oversubscribed, VB_EDEFLATE, "over-subscribed literal/length"},
+        {"litlen over-subscribed", mk_litlen_oversubscribed, VB_EDEFLATE,
+         "over-subscribed literal/length"},
         {"litlen incomplete", mk_litlen_incomplete, VB_EDEFLATE, "incomplete literal/length"},
         {"dist over-subscribed", mk_dist_oversubscribed, VB_EDEFLATE, "over-subscribed distance"},
         {"dist incomplete", mk_dist_incomplete, VB_EDEFLATE, "incomplete distance"},
         {"no end-of-block code", mk_no_eob_code, VB_EDEFLATE, "no end-of-block"},
         {"length with no distance code", mk_dist_none_used, VB_EDEFLATE, "invalid distance"},
-        {"unused half of single distance code", mk_dist_single_unused, VB_EDEFLATE, "invalid distance"},
+        {"unused half of single distance code", mk_dist_single_unused, VB_EDEFLATE,
+         "invalid distance"},
         {"precode incomplete", mk_precode_incomplete, VB_EDEFLATE, "incomplete code length"},
-        {"precode over-subscribed", mk_precode_oversubscribed, VB_EDEFLATE, "over-subscribed code length"},
+        {"precode over-subscribed", mk_precode_oversubscribed, VB_EDEFLATE,
+         "over-subscribed code length"},
         {"precode single code", mk_precode_single, VB_EDEFLATE, "incomplete code length"},
         {"repeat with no previous length", mk_repeat_first, VB_EDEFLATE, "no previous length"},
         {"repeat past the code count", mk_repeat_past_end, VB_EDEFLATE, "runs past"},
@@ -764,7 +785,8 @@ TEST(test_error_paths) {
         CHECK(d.err == cases[i].err && d.text[0] != '\0');
         if (!strstr(d.text, cases[i].detail))
             fprintf(stderr, "%s: detail \"%s\", want \"%s\"\n", cases[i].name, d.text,
-                    cases[i].detail), test_failures++;
+                    cases[i].detail),
+                test_failures++;
     }
     test_current = "test_error_paths";
     free(w);
@@ -798,6 +820,38 @@ TEST(test_valid_odd_codes) {
     bw_align(w);
     CHECK_ERR(raw_decode(w, out_buf, 16, &out_len), 0);
     CHECK_U64(out_len, 1);
+    /* a block with output resets the count */
+    bw_init(w);
+    for (int k = 0; k < 3; k++) {
+        fixed_header(w, false);
+        fixed_lit(w, 'a');
+        fixed_lit(w, 256);
+        for (int i = 0; i < 64; i++) {
+            fixed_header(w, false);
+            fixed_lit(w, 256);
+        }
+    }
+    fixed_header(w, true);
+    fixed_lit(w, 256);
+    bw_align(w);
+    CHECK_ERR(raw_decode(w, out_buf, 16, &out_len), VB_EDEFLATE); /* 65 at the end */
+    w->len = 0;
+    w->n = 0;
+    w->acc = 0;
+    for (int k = 0; k < 3; k++) {
+        fixed_header(w, false);
+        fixed_lit(w, 'a');
+        fixed_lit(w, 256);
+        for (int i = 0; i < 63; i++) {
+            fixed_header(w, false);
+            fixed_lit(w, 256);
+        }
+    }
+    fixed_header(w, true);
+    fixed_lit(w, 256);
+    bw_align(w);
+    CHECK_ERR(raw_decode(w, out_buf, 16, &out_len), 0);
+    CHECK_U64(out_len, 3);
 
     /* single distance code of length 1: "ab" + match(3, dist 2) */
     uint8_t lit[258] = {0}, dist[1] = {1};
@@ -842,9 +896,9 @@ TEST(test_length_enforcement) {
             /* runs long: every capacity below n */
             for (size_t cap = 0; cap < n; cap += 1 + cap / 4) {
                 memset(out_buf, 0xee, n + 64);
-                CHECK_ERR(inflate_decompress(&state, fmt, comp_buf, clen, out_buf, cap, NULL, NULL,
-                                             NULL),
-                          VB_EDEFLATE);
+                CHECK_ERR(
+                    inflate_decompress(&state, fmt, comp_buf, clen, out_buf, cap, NULL, NULL, NULL),
+                    VB_EDEFLATE);
                 for (size_t k = cap; k < n + 64; k++)
                     if (out_buf[k] != 0xee) {
                         fprintf(stderr, "wrote past cap %zu at %zu\n", cap, k);
@@ -853,11 +907,13 @@ TEST(test_length_enforcement) {
                     }
             }
             /* ends early */
-            CHECK_ERR(inflate_exact(&state, fmt, comp_buf, clen, out_buf, n + 1, NULL), VB_EDEFLATE);
+            CHECK_ERR(inflate_exact(&state, fmt, comp_buf, clen, out_buf, n + 1, NULL),
+                      VB_EDEFLATE);
             CHECK_ERR(inflate_exact(&state, fmt, comp_buf, clen, out_buf, n, NULL), 0);
             /* every truncation of the input fails cleanly */
             for (size_t cut = 0; cut < clen; cut++) {
-                int r = inflate_decompress(&state, fmt, comp_buf, cut, out_buf, n, NULL, NULL, NULL);
+                int r =
+                    inflate_decompress(&state, fmt, comp_buf, cut, out_buf, n, NULL, NULL, NULL);
                 if (r != VB_EDEFLATE) {
                     fprintf(stderr, "kind %d raw %d cut %zu/%zu: %s\n", kind, raw, cut, clen,
                             vb_err_name(r));
@@ -893,24 +949,25 @@ TEST(test_zlib_wrapper) {
               VB_ECHECKSUM);
     s[clen - 1] ^= 1;
     /* trailer cut */
-    CHECK_ERR(inflate_decompress(&state, INFLATE_FORMAT_ZLIB, s, clen - 1, out_buf, n, NULL, NULL,
-                                 &d),
-              VB_EDEFLATE);
+    CHECK_ERR(
+        inflate_decompress(&state, INFLATE_FORMAT_ZLIB, s, clen - 1, out_buf, n, NULL, NULL, &d),
+        VB_EDEFLATE);
     /* header: CM 7, CINFO 8, FDICT, FCHECK */
-    static const uint8_t bad_headers[][2] = {{0x77, 0x00}, {0x88, 0x00}, {0x78, 0xbb}, {0x78, 0x9d}};
+    static const uint8_t bad_headers[][2] = {
+        {0x77, 0x00}, {0x88, 0x00}, {0x78, 0xbb}, {0x78, 0x9d}};
     for (size_t i = 0; i < VB_ARRAY_SIZE(bad_headers); i++) {
         memcpy(s, comp_buf, clen);
         s[0] = bad_headers[i][0];
         s[1] = bad_headers[i][1];
         CHECK(!inflate_is_zlib_header(s));
-        CHECK_ERR(inflate_decompress(&state, INFLATE_FORMAT_ZLIB, s, clen, out_buf, n, NULL, NULL,
-                                     &d),
-                  VB_EDEFLATE);
+        CHECK_ERR(
+            inflate_decompress(&state, INFLATE_FORMAT_ZLIB, s, clen, out_buf, n, NULL, NULL, &d),
+            VB_EDEFLATE);
     }
     CHECK(inflate_is_zlib_header(comp_buf));
-    CHECK_ERR(inflate_decompress(&state, INFLATE_FORMAT_ZLIB, comp_buf, 1, out_buf, n, NULL, NULL,
-                                 &d),
-              VB_EDEFLATE);
+    CHECK_ERR(
+        inflate_decompress(&state, INFLATE_FORMAT_ZLIB, comp_buf, 1, out_buf, n, NULL, NULL, &d),
+        VB_EDEFLATE);
     /* a zlib stream read as raw fails; AUTO and ZLIB succeed */
     CHECK(inflate_decompress(&state, INFLATE_FORMAT_RAW, comp_buf, clen, out_buf, n, NULL, NULL,
                              NULL) != 0);
@@ -939,7 +996,8 @@ TEST(test_adler32) {
     CHECK(adler32_update(1, "Wikipedia", 9) == 0x11E60398);
     for (int i = 0; i < 200; i++) {
         size_t off = rng_below(&rng, 64), len = rng_below(&rng, (unsigned)(sizeof(buf) - 64));
-        uint32_t start = (uint32_t)rng_next(&rng) % 65521u | ((uint32_t)rng_next(&rng) % 65521u) << 16;
+        uint32_t start = (uint32_t)rng_next(&rng) % 65521u | ((uint32_t)rng_next(&rng) % 65521u)
+                                                                 << 16;
         CHECK(adler32_update(start, buf + off, len) ==
               (uint32_t)adler32(start, buf + off, (uInt)len));
     }
