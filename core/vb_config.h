@@ -37,16 +37,34 @@
 #define VB_PATH_MAX 512
 #endif
 
-/* Grain-table cache: entries x 512 GTEs x 4 bytes = 256 KiB with 128.
- * A sequential read uses one table at a time; 128 entries keep random reads
- * over a 2 TiB disk (4096 tables) reasonably local. */
+/* Grain-table cache: blocks of VB_GT_BLOCK_ENTRIES 32-bit entries (2 KiB),
+ * 128 blocks = 256 KiB. A block is a whole KDMV grain table (<= 512
+ * entries), one eighth of a COWD table (4096 entries), or a 512-entry chunk
+ * of a grain directory. A sequential read uses one table at a time; 128
+ * blocks keep random reads over a 2 TiB disk (4096 tables) reasonably
+ * local. Must be a multiple of 4 (the cache is 4-way set-associative). */
 #ifndef VB_GT_CACHE_ENTRIES
 #define VB_GT_CACHE_ENTRIES 128
 #endif
 
-/* Largest grain table, in entries (512 for KDMV, 4096 for COWD). */
-#ifndef VB_GT_ENTRIES_MAX
-#define VB_GT_ENTRIES_MAX 4096
+/* Entries per cached table block (and the largest KDMV numGTEsPerGT). */
+#ifndef VB_GT_BLOCK_ENTRIES
+#define VB_GT_BLOCK_ENTRIES 512
+#endif
+
+/* String pool of a disk: NUL-terminated copies of every string kept from
+ * the descriptors of all links (createType, ddb entries, extent names...).
+ * 128 KiB holds two full-size (VB_DESCRIPTOR_MAX) descriptors. */
+#ifndef VB_STRING_POOL_MAX
+#define VB_STRING_POOL_MAX (128u * 1024u)
+#endif
+
+/* vmdk_check's duplicate-grain detector: a bitmap of this many bytes (one
+ * bit per grain-sized slot of an extent file), kept in the disk's scratch
+ * buffer. 32 KiB = 262144 slots = 16 GiB of 64 KiB grains per pass; larger
+ * files are checked in several passes over their grain tables. */
+#ifndef VB_CHECK_BITMAP_BYTES
+#define VB_CHECK_BITMAP_BYTES (32u * 1024u)
 #endif
 
 /* Largest grain, in bytes (grain buffer and compressed-input buffer of
@@ -59,6 +77,110 @@
 #ifndef VB_GRAIN_CACHE_ENTRIES
 #define VB_GRAIN_CACHE_ENTRIES 2
 #endif
+
+/* ---- partition tables (core/part*.c) ---- */
+
+/* Most partitions kept in a part_table (GPT entries in use, or MBR primary
+ * plus logical partitions). GPT disks normally have 128 slots. */
+#ifndef VB_PART_MAX
+#define VB_PART_MAX 128
+#endif
+
+/* Largest GPT partition entry array (entry count x entry size), in bytes.
+ * The usual array is 128 x 128 = 16 KiB; 1 MiB allows 8192 entries. */
+#ifndef VB_GPT_ARRAY_BYTES_MAX
+#define VB_GPT_ARRAY_BYTES_MAX (1024u * 1024u)
+#endif
+
+/* Scratch buffer of a part_table (one 4096-byte sector; the GPT entry array
+ * is read through it in pieces). Also the largest GPT entry size accepted. */
+#ifndef VB_PART_IO_BYTES
+#define VB_PART_IO_BYTES 4096
+#endif
+
+/* Longest GPT partition name after UTF-16 -> UTF-8 conversion, NUL included
+ * (36 UTF-16 units, at most 3 bytes each). */
+#ifndef VB_PART_NAME_MAX
+#define VB_PART_NAME_MAX 112
+#endif
+
+/* Most extended boot records followed in an MBR logical-partition chain. */
+#ifndef VB_MBR_LOGICAL_MAX
+#define VB_MBR_LOGICAL_MAX 64
+#endif
+
+/* ---- FAT (core/fat*.c) ---- */
+
+/* FAT cache: blocks of the file allocation table kept in a fat_fs, each of
+ * VB_FAT_CACHE_BLOCK_BYTES. 8 x 4 KiB holds 8192 FAT32 entries (32 MiB of
+ * 4 KiB clusters) at once; a sequential read needs only one block at a time. */
+#ifndef VB_FAT_CACHE_BLOCKS
+#define VB_FAT_CACHE_BLOCKS 8
+#endif
+#ifndef VB_FAT_CACHE_BLOCK_BYTES
+#define VB_FAT_CACHE_BLOCK_BYTES 4096
+#endif
+
+/* Longest file name after UCS-2 -> UTF-8 conversion, NUL included: a long
+ * file name has at most 255 UTF-16 units, 3 bytes each. */
+#ifndef VB_FAT_NAME_MAX
+#define VB_FAT_NAME_MAX 768
+#endif
+
+/* Most 32-byte entries in one directory (the FAT specification's limit). A
+ * directory chain longer than this is reported as corrupt. */
+#ifndef VB_FAT_DIR_ENTRIES_MAX
+#define VB_FAT_DIR_ENTRIES_MAX 65536
+#endif
+
+/* ---- loader configuration (core/cfg.c) ---- */
+
+/* Largest configuration file the loader reads, in bytes. */
+#ifndef VB_CFG_FILE_MAX
+#define VB_CFG_FILE_MAX 65536
+#endif
+
+/* Most boot entries kept; later ones are reported and left out. */
+#ifndef VB_CFG_ENTRIES_MAX
+#define VB_CFG_ENTRIES_MAX 32
+#endif
+
+/* Most initrd lines per entry. */
+#ifndef VB_CFG_INITRDS_MAX
+#define VB_CFG_INITRDS_MAX 8
+#endif
+
+/* Longest configuration line, in bytes, without its line break. */
+#ifndef VB_CFG_LINE_MAX
+#define VB_CFG_LINE_MAX 4096
+#endif
+
+/* Longest value (after comment and whitespace trimming), NUL excluded.
+ * Linux's x86 command line limit is 2048 bytes. */
+#ifndef VB_CFG_VALUE_MAX
+#define VB_CFG_VALUE_MAX 2048
+#endif
+
+/* Bytes of value text kept per configuration (all values, NUL included). */
+#ifndef VB_CFG_POOL_BYTES
+#define VB_CFG_POOL_BYTES 32768
+#endif
+
+/* Most diagnostics kept; more are counted in cfg_config.messages_dropped. */
+#ifndef VB_CFG_MESSAGES_MAX
+#define VB_CFG_MESSAGES_MAX 32
+#endif
+
+/* Menu timeout when the file has no `timeout` line, and the largest value
+ * accepted, in seconds. */
+#ifndef VB_CFG_TIMEOUT_DEFAULT
+#define VB_CFG_TIMEOUT_DEFAULT 5
+#endif
+#ifndef VB_CFG_TIMEOUT_MAX
+#define VB_CFG_TIMEOUT_MAX 3600
+#endif
+
+/* ---- inflate (core/inflate.c) ---- */
 
 /* inflate: index bits of the primary decode tables. Codes longer than this
  * go through a second-level table. 11 and 8 keep the tables in L1 and make
