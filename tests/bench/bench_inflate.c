@@ -32,7 +32,8 @@ enum { DEC_OURS, DEC_ZLIB, DEC_LIBDEFLATE, DEC_COUNT };
 static const char *dec_names[DEC_COUNT] = {"vmdkboot inflate", "zlib uncompress",
                                            "libdeflate_zlib_decompress"};
 
-static int run(int dec, const grain *g, size_t n, uint8_t *out, struct libdeflate_decompressor *ld) {
+static int run(int dec, const grain *g, size_t n, uint8_t *out,
+               struct libdeflate_decompressor *ld) {
     for (size_t i = 0; i < n; i++) {
         int bad = 0;
         if (dec == DEC_OURS) {
