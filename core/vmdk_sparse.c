@@ -331,7 +331,8 @@ static vmdk_table_block *prefetch(vmdk_disk *disk, unsigned extent_index, uint32
     unsigned n = 0;
     uint64_t start = (uint64_t)gde * VMDK_SECTOR + block * VB_GT_BLOCK_ENTRIES * 4, end = start;
     vb_diag saved = disk->diag;
-    VB_STATIC_ASSERT(PREFETCH_BLOCKS * VB_GT_BLOCK_ENTRIES * 4 <= VMDK_SCRATCH_BYTES,
+    VB_STATIC_ASSERT(PREFETCH_BLOCKS * (VB_GT_BLOCK_ENTRIES * 4 + VMDK_SECTOR) <=
+                         VMDK_SCRATCH_BYTES,
                      "prefetch must fit the scratch buffer");
     while (n < PREFETCH_BLOCKS) {
         planned_block p;
