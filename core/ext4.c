@@ -13,21 +13,21 @@
 /* Superblock, 1024 bytes at byte 1024 of the volume; offsets in bytes. */
 #define SB_OFFSET            1024
 #define SB_BYTES             1024
-#define SB_INODES_COUNT      0x00 /* u32 */
-#define SB_BLOCKS_COUNT_LO   0x04 /* u32 */
-#define SB_FIRST_DATA_BLOCK  0x14 /* u32 */
-#define SB_LOG_BLOCK_SIZE    0x18 /* u32: block size = 1024 << n */
-#define SB_BLOCKS_PER_GROUP  0x20 /* u32 */
-#define SB_INODES_PER_GROUP  0x28 /* u32 */
-#define SB_MAGIC             0x38 /* u16: 0xEF53 */
-#define SB_REV_LEVEL         0x4C /* u32: 0 = original (128-byte inodes), 1 = dynamic */
-#define SB_INODE_SIZE        0x58 /* u16 (rev 1) */
-#define SB_FEATURE_COMPAT    0x5C /* u32 */
-#define SB_FEATURE_INCOMPAT  0x60 /* u32 */
-#define SB_FEATURE_RO_COMPAT 0x64 /* u32 */
-#define SB_UUID              0x68 /* 16 bytes */
-#define SB_VOLUME_NAME       0x78 /* 16 bytes, NUL-padded */
-#define SB_DESC_SIZE         0xFE /* u16 (64bit) */
+#define SB_INODES_COUNT      0x00  /* u32 */
+#define SB_BLOCKS_COUNT_LO   0x04  /* u32 */
+#define SB_FIRST_DATA_BLOCK  0x14  /* u32 */
+#define SB_LOG_BLOCK_SIZE    0x18  /* u32: block size = 1024 << n */
+#define SB_BLOCKS_PER_GROUP  0x20  /* u32 */
+#define SB_INODES_PER_GROUP  0x28  /* u32 */
+#define SB_MAGIC             0x38  /* u16: 0xEF53 */
+#define SB_REV_LEVEL         0x4C  /* u32: 0 = original (128-byte inodes), 1 = dynamic */
+#define SB_INODE_SIZE        0x58  /* u16 (rev 1) */
+#define SB_FEATURE_COMPAT    0x5C  /* u32 */
+#define SB_FEATURE_INCOMPAT  0x60  /* u32 */
+#define SB_FEATURE_RO_COMPAT 0x64  /* u32 */
+#define SB_UUID              0x68  /* 16 bytes */
+#define SB_VOLUME_NAME       0x78  /* 16 bytes, NUL-padded */
+#define SB_DESC_SIZE         0xFE  /* u16 (64bit) */
 #define SB_FIRST_META_BG     0x104 /* u32 (meta_bg) */
 #define SB_BLOCKS_COUNT_HI   0x150 /* u32 (64bit) */
 #define SB_CHECKSUM_TYPE     0x175 /* u8: 1 = crc32c */
@@ -35,7 +35,7 @@
 #define SB_CHECKSUM          0x3FC /* u32: crc32c of bytes 0..0x3FB */
 #define EXT4_MAGIC           0xEF53
 
-#define EXT4_COMPAT_SPARSE_SUPER2  0x0200
+#define EXT4_COMPAT_SPARSE_SUPER2   0x0200
 #define EXT4_RO_COMPAT_SPARSE_SUPER 0x0001
 
 /* Group descriptor fields (offsets in bytes). */
@@ -155,16 +155,16 @@ static int ext4_parse_super(ext4_fs *fs, const uint8_t *sb) {
     if (fs->inodes_per_group == 0 || fs->inodes_per_group > 8u * bs)
         return vb_fail(d, VB_ECORRUPT, "%u inodes per group (1..%u)", fs->inodes_per_group,
                        8u * bs);
-    uint64_t groups = (blocks - fs->first_data_block + fs->blocks_per_group - 1) /
-                      fs->blocks_per_group;
+    uint64_t groups =
+        (blocks - fs->first_data_block + fs->blocks_per_group - 1) / fs->blocks_per_group;
     if ((uint64_t)fs->inodes_per_group * groups != fs->inode_count)
         return vb_fail(d, VB_ECORRUPT, "%u inodes, but %llu groups of %u", fs->inode_count,
                        (unsigned long long)groups, fs->inodes_per_group);
     fs->group_count = (uint32_t)groups; /* <= inode_count, a u32 */
     if (fs->inode_count < EXT4_ROOT_INO)
         return vb_fail(d, VB_ECORRUPT, "%u inodes: no root directory", fs->inode_count);
-    fs->first_meta_bg = (incompat & EXT4_INCOMPAT_META_BG) ? vb_le32(sb + SB_FIRST_META_BG)
-                                                           : UINT32_MAX;
+    fs->first_meta_bg =
+        (incompat & EXT4_INCOMPAT_META_BG) ? vb_le32(sb + SB_FIRST_META_BG) : UINT32_MAX;
 
     vb_memcpy(fs->uuid, sb + SB_UUID, 16);
     for (int i = 0; i < 16; i++) {
@@ -187,12 +187,12 @@ int ext4_mount(ext4_fs *fs, const vb_source *src) {
     vb_memset(fs, 0, sizeof(*fs));
     fs->src = *src;
     if (src->size < SB_OFFSET + SB_BYTES)
-        return vb_fail(&fs->diag, VB_EFORMAT, "not ext2/3/4: %llu bytes, too small for a superblock",
+        return vb_fail(&fs->diag, VB_EFORMAT,
+                       "not ext2/3/4: %llu bytes, too small for a superblock",
                        (unsigned long long)src->size);
     int r = vb_source_read(src, SB_OFFSET, sb, sizeof(sb));
     if (r)
-        return vb_fail(&fs->diag, r, "cannot read the ext2/3/4 superblock: %s",
-                       vb_err_message(r));
+        return vb_fail(&fs->diag, r, "cannot read the ext2/3/4 superblock: %s", vb_err_message(r));
     return ext4_parse_super(fs, sb);
 }
 
@@ -235,13 +235,13 @@ static int ext4_group_desc_offset(ext4_fs *fs, uint32_t g, uint64_t *ret) {
                 (group_has_super(fs, first, backup_bgs) ? 1 : 0);
         block = block * fs->block_size + (uint64_t)(g % per_block) * fs->desc_size;
     } else {
-        block = (uint64_t)(fs->first_data_block + 1) * fs->block_size +
-                (uint64_t)g * fs->desc_size;
+        block = (uint64_t)(fs->first_data_block + 1) * fs->block_size + (uint64_t)g * fs->desc_size;
     }
     /* block < 2^32 * 2^16 + small: no overflow; check it fits the volume. */
     if (!vb_range_ok(block, fs->desc_size, fs->block_count << fs->block_shift))
-        return vb_fail(&fs->diag, VB_ECORRUPT, "descriptor of group %u at byte %llu is past the end",
-                       g, (unsigned long long)block);
+        return vb_fail(&fs->diag, VB_ECORRUPT,
+                       "descriptor of group %u at byte %llu is past the end", g,
+                       (unsigned long long)block);
     *ret = block;
     return 0;
 }
@@ -268,8 +268,9 @@ int ext4_read_inode(ext4_fs *fs, uint32_t ino, ext4_inode *ret) {
     uint64_t off = (uint64_t)index * fs->inode_size; /* < 2^32 * 2^16 */
     if (table == 0 || table >= fs->block_count ||
         !vb_range_ok((table << fs->block_shift) + off, fs->inode_size, fs_bytes))
-        return vb_fail(d, VB_ECORRUPT, "inode table of group %u at block %llu: inode %u is past the end",
-                       group, (unsigned long long)table, ino);
+        return vb_fail(d, VB_ECORRUPT,
+                       "inode table of group %u at block %llu: inode %u is past the end", group,
+                       (unsigned long long)table, ino);
     off += table << fs->block_shift;
 
     uint8_t b[I_READ_BYTES];

@@ -50,12 +50,12 @@ typedef struct ext4_fs {
     uint32_t first_data_block; /* 1 for 1 KiB blocks, else 0 */
     uint32_t blocks_per_group;
     uint32_t inodes_per_group;
-    uint32_t inode_count;     /* valid inode numbers are 1..inode_count */
-    uint32_t group_count;     /* block groups */
-    uint32_t inode_size;      /* bytes per inode table slot: 128 .. block_size */
-    uint32_t desc_size;       /* bytes per group descriptor: 32, or 64.. (64bit) */
-    uint32_t first_meta_bg;   /* meta_bg: first descriptor block laid out by meta_bg */
-    uint32_t feature_compat;  /* superblock feature words, as on disk */
+    uint32_t inode_count;    /* valid inode numbers are 1..inode_count */
+    uint32_t group_count;    /* block groups */
+    uint32_t inode_size;     /* bytes per inode table slot: 128 .. block_size */
+    uint32_t desc_size;      /* bytes per group descriptor: 32, or 64.. (64bit) */
+    uint32_t first_meta_bg;  /* meta_bg: first descriptor block laid out by meta_bg */
+    uint32_t feature_compat; /* superblock feature words, as on disk */
     uint32_t feature_incompat;
     uint32_t feature_ro_compat;
     uint32_t flags;   /* EXT4_FS_* */
@@ -99,10 +99,10 @@ typedef struct ext4_file {
     uint16_t mode;
     uint32_t inode_flags; /* i_flags */
     uint64_t size;
-    uint8_t i_block[60];      /* the inode's block map / extent root / inline bytes */
-    uint64_t inline_offset;   /* inline_data: byte offset of the "system.data" value */
-    uint32_t inline_size;     /* bytes of it (0 if none) */
-    uint32_t run_count;       /* runs[] in use */
+    uint8_t i_block[60];    /* the inode's block map / extent root / inline bytes */
+    uint64_t inline_offset; /* inline_data: byte offset of the "system.data" value */
+    uint32_t inline_size;   /* bytes of it (0 if none) */
+    uint32_t run_count;     /* runs[] in use */
     ext4_run runs[VB_EXT4_RUNS];
 } ext4_file;
 

@@ -12,10 +12,10 @@
 #include "ext4_impl.h"
 #include "util.h"
 
-#define DIRENT_HEADER   8   /* inode u32, rec_len u16, name_len u8, file_type u8 */
-#define DIRENT_MIN      12  /* smallest record: header and a 1..4-byte name */
+#define DIRENT_HEADER   8  /* inode u32, rec_len u16, name_len u8, file_type u8 */
+#define DIRENT_MIN      12 /* smallest record: header and a 1..4-byte name */
 #define DIRENT_MAX      (DIRENT_HEADER + 255)
-#define INLINE_DIR_HEAD 4   /* inline directories start with the parent's inode number */
+#define INLINE_DIR_HEAD 4 /* inline directories start with the parent's inode number */
 #define EXT4_MAX_REC    65535
 
 VB_STATIC_ASSERT(VB_EXT4_DIR_WINDOW >= DIRENT_MAX, "the window holds the largest entry");
@@ -84,10 +84,11 @@ static int dir_next(ext4_dir *d, uint32_t *ret_ino, const uint8_t **ret_name, ui
                           : (rec_len & 65532) | ((rec_len & 3) << 16);
         if (rec_len < DIRENT_MIN || rec_len % 4 != 0 || rec_len > room || name_len > 255 ||
             DIRENT_HEADER + name_len > rec_len || (ino != 0 && name_len == 0))
-            return vb_fail(&fs->diag, VB_ECORRUPT,
-                           "directory inode %u: bad entry at byte %llu (record %u, name %u, room %llu)",
-                           d->file.ino, (unsigned long long)d->offset, rec_len, name_len,
-                           (unsigned long long)room);
+            return vb_fail(
+                &fs->diag, VB_ECORRUPT,
+                "directory inode %u: bad entry at byte %llu (record %u, name %u, room %llu)",
+                d->file.ino, (unsigned long long)d->offset, rec_len, name_len,
+                (unsigned long long)room);
         d->offset += rec_len;
         if (ino == 0)
             continue;

@@ -26,8 +26,8 @@
 #define EXT4_INCOMPAT_ENCRYPT     0x10000
 #define EXT4_INCOMPAT_CASEFOLD    0x20000
 
-#define EXT4_COMPAT_HAS_JOURNAL     0x0004
-#define EXT4_RO_COMPAT_HUGE_FILE    0x0008
+#define EXT4_COMPAT_HAS_JOURNAL      0x0004
+#define EXT4_RO_COMPAT_HUGE_FILE     0x0008
 #define EXT4_RO_COMPAT_METADATA_CSUM 0x0400
 
 /* Inode i_flags. */
@@ -54,10 +54,10 @@ typedef struct ext4_inode {
     uint16_t mode;
     uint32_t flags;
     uint64_t size;
-    uint64_t sectors;      /* i_blocks in 512-byte units */
-    uint64_t file_acl;     /* extended-attribute block, 0 if none */
-    uint64_t disk_offset;  /* byte offset of the inode in the source */
-    uint32_t extra_isize;  /* bytes past the first 128 in use (0 if none) */
+    uint64_t sectors;     /* i_blocks in 512-byte units */
+    uint64_t file_acl;    /* extended-attribute block, 0 if none */
+    uint64_t disk_offset; /* byte offset of the inode in the source */
+    uint32_t extra_isize; /* bytes past the first 128 in use (0 if none) */
     uint8_t i_block[EXT4_I_BLOCK_BYTES];
 } ext4_inode;
 

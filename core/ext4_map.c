@@ -12,20 +12,22 @@
 #include "ext4_impl.h"
 #include "util.h"
 
-#define EXT_MAGIC       0xF30A
-#define EXT_MAX_DEPTH   5
-#define EXT_HEADER      12 /* magic u16, entries u16, max u16, depth u16, generation u32 */
-#define EXT_ENTRY       12 /* index: block u32, leaf_lo u32, leaf_hi u16; leaf: block u32,
-                              len u16, start_hi u16, start_lo u32 */
-#define EXT_INIT_MAX    32768u  /* longest initialized extent; longer lengths are uninitialized */
-#define EXT_CHUNK       32      /* entries read at a time */
-#define BMAP_CHUNK      64      /* block pointers read at a time */
-#define LOGICAL_LIMIT   (1ull << 32) /* logical block numbers are 32-bit */
-#define BMAP_DIRECT     12
-#define XATTR_MAGIC     0xEA020000u
-#define XATTR_SYSTEM    7 /* name index of "system." */
-#define XATTR_ENTRY     16 /* name_len u8, index u8, value_offs u16, value_inum u32,
-                              value_size u32, hash u32, then the name */
+#define EXT_MAGIC     0xF30A
+#define EXT_MAX_DEPTH 5
+#define EXT_HEADER    12 /* magic u16, entries u16, max u16, depth u16, generation u32 */
+#define EXT_ENTRY                                                                                  \
+    12                       /* index: block u32, leaf_lo u32, leaf_hi u16; leaf: block u32,       \
+                                len u16, start_hi u16, start_lo u32 */
+#define EXT_INIT_MAX  32768u /* longest initialized extent; longer lengths are uninitialized */
+#define EXT_CHUNK     32     /* entries read at a time */
+#define BMAP_CHUNK    64     /* block pointers read at a time */
+#define LOGICAL_LIMIT (1ull << 32) /* logical block numbers are 32-bit */
+#define BMAP_DIRECT   12
+#define XATTR_MAGIC   0xEA020000u
+#define XATTR_SYSTEM  7 /* name index of "system." */
+#define XATTR_ENTRY                                                                                \
+    16 /* name_len u8, index u8, value_offs u16, value_inum u32,                                   \
+          value_size u32, hash u32, then the name */
 
 VB_STATIC_ASSERT(VB_EXT4_RUNS >= 2, "an extent and the gap before it");
 
@@ -84,8 +86,9 @@ static int ext_walk(ext4_file *f, uint64_t lblk) {
             return vb_fail(d, VB_ECORRUPT, "inode %u: bad extent header magic 0x%04x (block %llu)",
                            f->ino, vb_le16(hdr), (unsigned long long)block);
         if (entries > max || max > capacity)
-            return vb_fail(d, VB_ECORRUPT, "inode %u: extent node with %u of %u entries (room for %u)",
-                           f->ino, entries, max, capacity);
+            return vb_fail(d, VB_ECORRUPT,
+                           "inode %u: extent node with %u of %u entries (room for %u)", f->ino,
+                           entries, max, capacity);
         if (block == 0 ? depth > EXT_MAX_DEPTH : depth != want_depth)
             return vb_fail(d, VB_ECORRUPT, "inode %u: extent node of depth %u (%s %u)", f->ino,
                            depth, block ? "expected" : "at most",
@@ -121,13 +124,13 @@ static int ext_walk(ext4_file *f, uint64_t lblk) {
                 return 0;
             }
             if (child == 0 || child >= fs->block_count)
-                return vb_fail(d, VB_ECORRUPT, "inode %u: extent index points at block %llu (of %llu)",
-                               f->ino, (unsigned long long)child,
-                               (unsigned long long)fs->block_count);
+                return vb_fail(d, VB_ECORRUPT,
+                               "inode %u: extent index points at block %llu (of %llu)", f->ino,
+                               (unsigned long long)child, (unsigned long long)fs->block_count);
             for (uint32_t k = 0; k < levels; k++)
                 if (path[k] == child)
-                    return vb_fail(d, VB_ELOOP, "inode %u: extent tree loops at block %llu",
-                                   f->ino, (unsigned long long)child);
+                    return vb_fail(d, VB_ELOOP, "inode %u: extent tree loops at block %llu", f->ino,
+                                   (unsigned long long)child);
             path[levels++] = child; /* levels <= depth of the root <= 5 */
             lo = child_lo;
             hi = next;
@@ -156,14 +159,15 @@ static int ext_walk(ext4_file *f, uint64_t lblk) {
                 if (uninit)
                     len -= EXT_INIT_MAX;
                 if (len == 0 || first < cursor || first + len > hi)
-                    return vb_fail(d, VB_ECORRUPT,
-                                   "inode %u: extent %u (blocks %llu+%u) overlaps or leaves its node",
-                                   f->ino, i + k, (unsigned long long)first, len);
+                    return vb_fail(
+                        d, VB_ECORRUPT,
+                        "inode %u: extent %u (blocks %llu+%u) overlaps or leaves its node", f->ino,
+                        i + k, (unsigned long long)first, len);
                 if (start == 0 || start >= fs->block_count || len > fs->block_count - start)
-                    return vb_fail(d, VB_ECORRUPT,
-                                   "inode %u: extent at block %llu+%u is past the end (%llu blocks)",
-                                   f->ino, (unsigned long long)start, len,
-                                   (unsigned long long)fs->block_count);
+                    return vb_fail(
+                        d, VB_ECORRUPT,
+                        "inode %u: extent at block %llu+%u is past the end (%llu blocks)", f->ino,
+                        (unsigned long long)start, len, (unsigned long long)fs->block_count);
                 if (first + len <= lblk) {
                     cursor = first + len;
                     continue;
@@ -394,9 +398,9 @@ int ext4_file_init(ext4_fs *fs, const ext4_inode *inode, ext4_file *f) {
         if (r)
             return r;
         if (f->size > EXT4_I_BLOCK_BYTES + (uint64_t)f->inline_size)
-            return vb_fail(&fs->diag, VB_ECORRUPT, "inode %u: %llu bytes of inline data, room for %u",
-                           inode->ino, (unsigned long long)f->size,
-                           EXT4_I_BLOCK_BYTES + f->inline_size);
+            return vb_fail(&fs->diag, VB_ECORRUPT,
+                           "inode %u: %llu bytes of inline data, room for %u", inode->ino,
+                           (unsigned long long)f->size, EXT4_I_BLOCK_BYTES + f->inline_size);
         return 0;
     }
     if (f->size > (LOGICAL_LIMIT << fs->block_shift))

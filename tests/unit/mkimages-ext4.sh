@@ -7,7 +7,8 @@
 #   debugfs into one-block holes left between deleted pad files, so its
 #   extent tree has depth 1, or 2 on 1 KiB blocks), deep directories, a
 #   3000-entry directory (htree after e2fsck -D), fast, slow, relative,
-#   absolute and looping symlinks (/boot/vmlinuz -> vmlinuz-6.1 and friends).
+#   absolute and looping symlinks (/boot/vmlinuz -> vmlinuz-6.1 and friends);
+#   and disk.img, a GPT disk with a FAT16 and an ext4 partition.
 # Every image must pass `e2fsck -fn`. The image names and options below are
 # what the tests expect.
 set -euo pipefail
@@ -111,6 +112,19 @@ rm -rf src64k
 # A case-insensitive directory (chattr +F): the flag set by debugfs.
 flags=$(debugfs -R "stat ci" ext4-inline.img 2>/dev/null | sed -n 's/.*Flags: \(0x[0-9a-f]*\).*/\1/p')
 debugfs -w -R "set_inode_field ci flags $(printf '0x%x' $((flags | 0x40000000)))" ext4-inline.img > /dev/null 2>&1
+
+# A GPT disk: partition 1 FAT16 (an ESP-like volume), partition 2 ext4
+# holding only /boot (the kernel behind the usual symlink).
+mkdir -p bootsrc/boot
+cp -a src/boot/. bootsrc/boot/
+mke2fs -q -F -t ext4 -b 4096 -L root -d bootsrc part2.img 16M 2>&1 | { grep -v '^Creating regular file' || true; }
+mkfs.fat -C -F 16 -s 1 -n ESP part1.img 8192 > /dev/null
+MTOOLS_SKIP_CHECK=1 mcopy -i part1.img src/hello.txt ::/
+truncate -s 32M disk.img
+sgdisk -n 1:2048:+8M -t 1:EF00 -c 1:esp -n 2:0:+16M -t 2:8300 -c 2:root disk.img > /dev/null
+dd if=part1.img of=disk.img bs=1M seek=1 conv=notrunc,sparse status=none
+dd if=part2.img of=disk.img bs=1M seek=9 conv=notrunc,sparse status=none
+rm -rf bootsrc part1.img part2.img
 
 mv src.frag.bin src/frag.bin
 rm -f pad.bin pads.cmd frag.cmd free.txt frag.bin e2fsck.log

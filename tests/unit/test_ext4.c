@@ -227,8 +227,8 @@ TEST(test_ext4_random_reads) {
                             (unsigned long long)off, len, size, fs.diag.text);
                 CHECK_ERR(r, 0);
                 if (memcmp(got, want + off, len) != 0) {
-                    fprintf(stderr, "%s:%s: bytes differ at %llu+%zu\n", images[i].image,
-                            names[k], (unsigned long long)off, len);
+                    fprintf(stderr, "%s:%s: bytes differ at %llu+%zu\n", images[i].image, names[k],
+                            (unsigned long long)off, len);
                     test_failures++;
                     break;
                 }
@@ -528,24 +528,24 @@ TEST(test_ext4_corrupt_superblock) {
         uint32_t value;
         int want;
     } cases[] = {
-        {SB + 0x38, 2, 0xEF54, VB_EFORMAT},            /* magic */
-        {SB + 0x18, 4, 7, VB_ECORRUPT},                /* block size 128 KiB */
-        {SB + 0x18, 4, 0xFFFFFFFF, VB_ECORRUPT},       /* block size shift overflow */
-        {SB + 0x04, 4, 0x7FFFFFFF, VB_ECORRUPT},       /* blocks past the source */
-        {SB + 0x04, 4, 0, VB_ECORRUPT},                /* no blocks */
-        {SB + 0x28, 4, 0, VB_ECORRUPT},                /* 0 inodes per group */
-        {SB + 0x28, 4, 1u << 20, VB_ECORRUPT},         /* more than a bitmap holds */
-        {SB + 0x00, 4, 12345, VB_ECORRUPT},            /* inode count != groups x per group */
-        {SB + 0x20, 4, 0, VB_ECORRUPT},                /* 0 blocks per group */
-        {SB + 0x20, 4, 1, VB_ECORRUPT},                /* too many groups for the inodes */
-        {SB + 0x58, 2, 100, VB_ECORRUPT},              /* inode size */
-        {SB + 0x58, 2, 2048, VB_ECORRUPT},             /* inode size > block size */
-        {SB + 0x14, 4, 5, VB_ECORRUPT},                /* first data block */
-        {SB + 0x4C, 4, 2, VB_EUNSUPPORTED},            /* revision */
-        {SB + 0x60, 4, 0x80002, VB_EUNSUPPORTED},      /* unknown incompat feature */
-        {SB + 0x60, 4, 0x0000A, VB_EUNSUPPORTED},      /* journal device */
-        {SB + 0x60, 4, 0x01002, VB_EUNSUPPORTED},      /* dirdata */
-        {SB + 0x60, 4, 0x00082, VB_ECORRUPT},          /* 64bit with descriptor size 0 */
+        {SB + 0x38, 2, 0xEF54, VB_EFORMAT},       /* magic */
+        {SB + 0x18, 4, 7, VB_ECORRUPT},           /* block size 128 KiB */
+        {SB + 0x18, 4, 0xFFFFFFFF, VB_ECORRUPT},  /* block size shift overflow */
+        {SB + 0x04, 4, 0x7FFFFFFF, VB_ECORRUPT},  /* blocks past the source */
+        {SB + 0x04, 4, 0, VB_ECORRUPT},           /* no blocks */
+        {SB + 0x28, 4, 0, VB_ECORRUPT},           /* 0 inodes per group */
+        {SB + 0x28, 4, 1u << 20, VB_ECORRUPT},    /* more than a bitmap holds */
+        {SB + 0x00, 4, 12345, VB_ECORRUPT},       /* inode count != groups x per group */
+        {SB + 0x20, 4, 0, VB_ECORRUPT},           /* 0 blocks per group */
+        {SB + 0x20, 4, 1, VB_ECORRUPT},           /* too many groups for the inodes */
+        {SB + 0x58, 2, 100, VB_ECORRUPT},         /* inode size */
+        {SB + 0x58, 2, 2048, VB_ECORRUPT},        /* inode size > block size */
+        {SB + 0x14, 4, 5, VB_ECORRUPT},           /* first data block */
+        {SB + 0x4C, 4, 2, VB_EUNSUPPORTED},       /* revision */
+        {SB + 0x60, 4, 0x80002, VB_EUNSUPPORTED}, /* unknown incompat feature */
+        {SB + 0x60, 4, 0x0000A, VB_EUNSUPPORTED}, /* journal device */
+        {SB + 0x60, 4, 0x01002, VB_EUNSUPPORTED}, /* dirdata */
+        {SB + 0x60, 4, 0x00082, VB_ECORRUPT},     /* 64bit with descriptor size 0 */
     };
     for (size_t k = 0; k < VB_ARRAY_SIZE(cases); k++) {
         load_copy("ext3-1k.img");
@@ -653,11 +653,11 @@ TEST(test_ext4_corrupt_extents) {
         uint16_t value;
         int want;
     } root_cases[] = {
-        {0, 0xF30B, VB_ECORRUPT},   /* magic */
-        {2, 5, VB_ECORRUPT},        /* entries > max */
-        {4, 5, VB_ECORRUPT},        /* max > room in the inode */
-        {6, 6, VB_ECORRUPT},        /* depth 6 */
-        {12 + 4, 0, VB_ECORRUPT},   /* extent length 0 */
+        {0, 0xF30B, VB_ECORRUPT}, /* magic */
+        {2, 5, VB_ECORRUPT},      /* entries > max */
+        {4, 5, VB_ECORRUPT},      /* max > room in the inode */
+        {6, 6, VB_ECORRUPT},      /* depth 6 */
+        {12 + 4, 0, VB_ECORRUPT}, /* extent length 0 */
     };
     for (size_t k = 0; k < VB_ARRAY_SIZE(root_cases); k++) {
         load_copy("ext4.img");
