@@ -94,3 +94,51 @@ expect_cat() {
         pass
     fi
 }
+
+# le64 FILE OFFSET: the little-endian u64 at byte OFFSET of FILE.
+le64() { od -An -t u8 -j "$2" -N 8 "$1" | tr -d ' '; }
+
+# embedded_get IMAGE: prints the embedded descriptor of a KDMV sparse file
+# (NUL padding removed).
+embedded_get() {
+    local off size
+    off=$(le64 "$1" 28)
+    size=$(le64 "$1" 36)
+    dd if="$1" bs=512 skip="$off" count="$size" status=none | tr -d '\0'
+}
+
+# embedded_set IMAGE TEXTFILE: replaces the embedded descriptor in place,
+# NUL-padded to the space the header reserves (fails if it does not fit).
+embedded_set() {
+    local off size bytes
+    off=$(le64 "$1" 28)
+    size=$(le64 "$1" 36)
+    bytes=$(stat -c %s "$2")
+    [ "$bytes" -le $((size * 512)) ] || {
+        echo "embedded_set: $2 does not fit in $size sectors" >&2
+        return 1
+    }
+    { cat "$2"; head -c $((size * 512 - bytes)) /dev/zero; } |
+        dd of="$1" bs=512 seek="$off" conv=notrunc status=none
+}
+
+# json_get FILE EXPR: evaluates a Python expression over the JSON in FILE
+# bound to `j`, prints the result.
+json_get() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
+
+# expect_eq NAME GOT WANT
+expect_eq() {
+    if [ "$2" == "$3" ]; then pass; else fail "$1: got '$2', want '$3'"; fi
+}
+
+# put_le32 FILE OFFSET VALUE / put_le64: writes a little-endian integer in place.
+put_le() {
+    local file=$1 off=$2 val=$3 n=$4 i bytes=""
+    for ((i = 0; i < n; i++)); do
+        bytes+=$(printf '\\x%02x' $(((val >> (8 * i)) & 255)))
+    done
+    printf "$bytes" | dd of="$file" bs=1 seek="$off" conv=notrunc status=none
+}
+put_le32() { put_le "$1" "$2" "$3" 4; }
+put_le64() { put_le "$1" "$2" "$3" 8; }
+le32() { od -An -t u4 -j "$2" -N 4 "$1" | tr -d ' '; }

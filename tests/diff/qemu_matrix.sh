@@ -62,8 +62,14 @@ for layout in "${LAYOUTS[@]}"; do
             fi
         done
 
-        # Second oracle.
-        if "$LIBVMDK_CAT" "$img" 2>"$dir/libvmdk.err" | cmp -s - "$ref"; then
+        # Second oracle. libvmdk needs ~25 s for 5 GiB of holes: on the big
+        # layout it reads the 8 MiB around the first extent boundary only.
+        lv=("$img") lvref=("$ref")
+        if [ "$lname" = big ]; then
+            lv=("$img" $((2 * GiB - 4 * MiB)) $((8 * MiB)))
+            lvref=(<(tail -c +$((2 * GiB - 4 * MiB + 1)) "$ref" | head -c $((8 * MiB))))
+        fi
+        if "$LIBVMDK_CAT" "${lv[@]}" 2>"$dir/libvmdk.err" | cmp -s - "${lvref[0]}"; then
             pass
         elif [ -s "$dir/libvmdk.err" ]; then
             note "libvmdk cannot read $tag: $(head -c 150 "$dir/libvmdk.err")"
