@@ -121,6 +121,20 @@ python3 "$(dirname "$0")/mapcmp.py" "$d/map.json" $((70 * 512)) || fail "custom.
 expect_eq custom.map.kinds "$(json_get "$d/map.json" '[(r["offset"] // 512, r["length"] // 512, r["kind"]) for r in j]')" \
     "[(0, 16, 'data'), (16, 40, 'zero'), (56, 8, 'data'), (64, 5, 'data'), (69, 1, 'data')]"
 
+# --- hostile strings must still give valid JSON ------------------------------
+d="$OUT/strings"
+mkdir -p "$d"
+cp "$OUT/custom/tail.bin" "$d/té st.bin"
+printf '# Disk DescriptorFile\nversion=1\nCID=1\nparentCID=ffffffff\ncreateType="custom\x01\xff"\nRW 5 FLAT "t\xc3\xa9 st.bin" 0\nddb.weird\x7f = "tab\there \xff\xfe end \\ \x1b"\nddb.empty = ""\n' >"$d/strings.vmdk"
+if "$VMDK" info --json "$d/strings.vmdk" >"$d/info.json" 2>"$d/info.err"; then
+    if python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8"))' "$d/info.json"; then pass; else fail "strings: info --json is not valid JSON"; fi
+else
+    note "strings: info refused the hostile descriptor: $(cat "$d/info.err")"
+fi
+"$VMDK" info "$d/strings.vmdk" >/dev/null 2>&1 || true
+"$VMDK" map --json "$d/strings.vmdk" >"$d/map.json" 2>/dev/null || true
+[ -s "$d/map.json" ] && { python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8"))' "$d/map.json" && pass || fail "strings: map --json is not valid JSON"; }
+
 # --- NOACCESS: reads of that extent fail, the rest still reads --------------
 d="$OUT/noaccess"
 mkdir -p "$d"
