@@ -8,7 +8,13 @@ $(LIBVMDK_CAT): tests/diff/libvmdk_cat.c | $(BUILD)/.deps-test
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror $< -o $@ -lvmdk
 
+STREAMCMP := $(DIFF_OUT)/streamcmp
+
+$(STREAMCMP): tests/diff/streamcmp.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror $< -o $@
+
 .PHONY: diff-tests
-diff-tests: $(BUILD)/vmdk $(LIBVMDK_CAT) | $(BUILD)/.deps-test
-	VMDK=$(abspath $(BUILD)/vmdk) LIBVMDK_CAT=$(abspath $(LIBVMDK_CAT)) \
+diff-tests: $(BUILD)/vmdk $(LIBVMDK_CAT) $(STREAMCMP) | $(BUILD)/.deps-test
+	VMDK=$(abspath $(BUILD)/vmdk) LIBVMDK_CAT=$(abspath $(LIBVMDK_CAT)) STREAMCMP=$(abspath $(STREAMCMP)) \
 	    OUT=$(abspath $(DIFF_OUT)) nice tests/diff/run.sh

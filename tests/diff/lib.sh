@@ -1,5 +1,6 @@
 # lib.sh: shared helpers for the differential tests (sourced, not run).
-# Expects: VMDK (build/vmdk), LIBVMDK_CAT, OUT (a scratch folder under build/).
+# Expects: VMDK (build/vmdk), LIBVMDK_CAT, STREAMCMP (a fast `cmp - FILE`),
+# OUT (a scratch folder under build/).
 set -euo pipefail
 
 PASSES=0
@@ -65,7 +66,7 @@ expect_status() {
     shift 3
     run_capture "$name" "$@"
     if [ "$STATUS" -ne "$want" ]; then
-        fail "$name: exit status $STATUS, want $want: $(head -c 300 "$OUT/$name.err")"
+        fail "$name: exit status $STATUS, want $want: $(head -c 300 "$OUT/$name.err")$(head -c 300 "$OUT/$name.out" | tr -d '\0')"
     elif [ -n "$text" ] && ! grep -qF -- "$text" "$OUT/$name.err"; then
         fail "$name: stderr lacks '$text': $(head -c 300 "$OUT/$name.err")"
     elif [ "$want" -ne 0 ] && [ "$(wc -l <"$OUT/$name.err")" -ne 1 ]; then
@@ -81,7 +82,7 @@ expect_cat() {
     local name=$1 image=$2 raw=$3
     shift 3
     set +e
-    "$VMDK" cat "$image" "$@" 2>"$OUT/$name.err" | cmp -s - "$raw"
+    "$VMDK" cat "$image" "$@" 2>"$OUT/$name.err" | "$STREAMCMP" "$raw" 2>/dev/null
     local st=("${PIPESTATUS[@]}")
     set -e
     # cmp quits at the first difference, and vmdk then sees EPIPE (exit 1,

@@ -69,7 +69,7 @@ for layout in "${LAYOUTS[@]}"; do
             lv=("$img" $((2 * GiB - 4 * MiB)) $((8 * MiB)))
             lvref=(<(tail -c +$((2 * GiB - 4 * MiB + 1)) "$ref" | head -c $((8 * MiB))))
         fi
-        if "$LIBVMDK_CAT" "${lv[@]}" 2>"$dir/libvmdk.err" | cmp -s - "${lvref[0]}"; then
+        if "$LIBVMDK_CAT" "${lv[@]}" 2>"$dir/libvmdk.err" | "$STREAMCMP" "${lvref[0]}" 2>/dev/null; then
             pass
         elif [ -s "$dir/libvmdk.err" ]; then
             note "libvmdk cannot read $tag: $(head -c 150 "$dir/libvmdk.err")"
