@@ -109,7 +109,7 @@ VMDK
     dd if="$d/pool.bin" bs=512 skip=127 count=1 status=none
 } >"$d/expected.raw"
 expect_cat custom "$d/custom.vmdk" "$d/expected.raw"
-expect_cat custom.part "$d/custom.vmdk" <(tail -c +1000 "$d/expected.raw" | head -c 30000) --offset 999 --length 30000
+expect_cat custom.part "$d/custom.vmdk" <(slice "$d/expected.raw" 999 30000) --offset 999 --length 30000
 if "$VMDK" info --json "$d/custom.vmdk" >"$d/info.json" 2>"$d/info.err"; then
     expect_eq custom.info "$(json_get "$d/info.json" '[(e["access"], e["type"], e["file"], e["sectors"], e["offset"]) for e in j["links"][0]["extents"]]')" \
         "[('rw', 'flat', 'pool.bin', 16, 3), ('rw', 'zero', None, 40, 0), ('rdonly', 'vmfs', 'pool.bin', 8, 100), ('rw', 'flat', 'tail.bin', 5, 0), ('rw', 'flat', 'pool.bin', 1, 127)]"
@@ -125,7 +125,7 @@ expect_eq custom.map.kinds "$(json_get "$d/map.json" '[(r["offset"] // 512, r["l
 d="$OUT/strings"
 mkdir -p "$d"
 cp "$OUT/custom/tail.bin" "$d/té st.bin"
-printf '# Disk DescriptorFile\nversion=1\nCID=1\nparentCID=ffffffff\ncreateType="custom\xff"\nRW 5 FLAT "t\xc3\xa9 st.bin" 0\nddb.weird\x7f = "tab\there \xff\xfe end \\ \x7f"\nddb.empty = ""\n' >"$d/strings.vmdk"
+printf '# Disk DescriptorFile\nversion=1\nCID=1\nparentCID=ffffffff\ncreateType="custom\xff"\nRW 5 FLAT "t\xc3\xa9 st.bin" 0\nddb.weird\xff = "tab\there \xff\xfe end \\ \xc3"\nddb.empty = ""\n' >"$d/strings.vmdk"
 if "$VMDK" info --json "$d/strings.vmdk" >"$d/info.json" 2>"$d/info.err"; then
     if python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8"))' "$d/info.json"; then pass; else fail "strings: info --json is not valid JSON"; fi
 else

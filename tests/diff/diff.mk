@@ -18,3 +18,4 @@ $(STREAMCMP): tests/diff/streamcmp.c
 diff-tests: $(BUILD)/vmdk $(LIBVMDK_CAT) $(STREAMCMP) | $(BUILD)/.deps-test
 	VMDK=$(abspath $(BUILD)/vmdk) LIBVMDK_CAT=$(abspath $(LIBVMDK_CAT)) STREAMCMP=$(abspath $(STREAMCMP)) \
 	    OUT=$(abspath $(DIFF_OUT)) nice tests/diff/run.sh
+TEST_STEPS += diff-tests

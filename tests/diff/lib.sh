@@ -69,7 +69,7 @@ expect_status() {
         fail "$name: exit status $STATUS, want $want: $(head -c 300 "$OUT/$name.err")$(head -c 300 "$OUT/$name.out" | tr -d '\0')"
     elif [ -n "$text" ] && ! grep -qF -- "$text" "$OUT/$name.err"; then
         fail "$name: stderr lacks '$text': $(head -c 300 "$OUT/$name.err")"
-    elif [ "$want" -ne 0 ] && [ "$(wc -l <"$OUT/$name.err")" -ne 1 ]; then
+    elif [ -n "$text" ] && [ "$want" -ne 0 ] && [ "$(wc -l <"$OUT/$name.err")" -ne 1 ]; then
         fail "$name: want exactly one line on stderr, got: $(head -c 300 "$OUT/$name.err")"
     else
         pass
@@ -143,3 +143,26 @@ put_le() {
 put_le32() { put_le "$1" "$2" "$3" 4; }
 put_le64() { put_le "$1" "$2" "$3" 8; }
 le32() { od -An -t u4 -j "$2" -N 4 "$1" | tr -d ' '; }
+
+# expect_check NAME IMAGE COUNT TEXT: `vmdk check` lists COUNT problems
+# (exit 1, or exit 0 when COUNT is 0), every problem line is
+# "IMAGE: ECORRUPT: ..." and one of them contains TEXT.
+expect_check() {
+    local name=$1 image=$2 count=$3 text=$4 want=1
+    [ "$count" -eq 0 ] && want=0
+    run_capture "$name" "$VMDK" check "$image"
+    local problems
+    problems=$(grep -c "^$image: E[A-Z]*: " "$OUT/$name.out" || true)
+    if [ "$STATUS" -ne "$want" ]; then
+        fail "$name: exit status $STATUS, want $want: $(head -c 400 "$OUT/$name.out" "$OUT/$name.err")"
+    elif [ "$problems" -ne "$count" ]; then
+        fail "$name: $problems problems listed, want $count: $(head -c 400 "$OUT/$name.out")"
+    elif ! grep -qF -- "$text" "$OUT/$name.out"; then
+        fail "$name: output lacks '$text': $(head -c 400 "$OUT/$name.out")"
+    else
+        pass
+    fi
+}
+
+# slice FILE OFFSET LENGTH: prints LENGTH bytes of FILE from byte OFFSET.
+slice() { dd if="$1" bs=1M iflag=skip_bytes,count_bytes skip="$2" count="$3" status=none; }
