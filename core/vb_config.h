@@ -180,4 +180,24 @@
 #define VB_CFG_TIMEOUT_MAX 3600
 #endif
 
+/* ---- inflate (core/inflate.c) ---- */
+
+/* inflate: index bits of the primary decode tables. Codes longer than this
+ * go through a second-level table. 11 and 8 keep the tables in L1 and make
+ * nearly every symbol a single lookup. Litlen: 9..15, dist: 5..15. */
+#ifndef VB_INFLATE_LITLEN_BITS
+#define VB_INFLATE_LITLEN_BITS 11
+#endif
+#ifndef VB_INFLATE_DIST_BITS
+#define VB_INFLATE_DIST_BITS 8
+#endif
+
+/* inflate: most blocks in a row that produce no output. Each empty block
+ * costs a table build (a few thousand table writes for a dynamic one) for a
+ * handful of input bits; real encoders emit at most a few in a row (flush
+ * markers). */
+#ifndef VB_INFLATE_EMPTY_BLOCKS_MAX
+#define VB_INFLATE_EMPTY_BLOCKS_MAX 64
+#endif
+
 #endif
