@@ -60,10 +60,11 @@
 #endif
 
 /* vmdk_check's duplicate-grain detector: a bitmap of this many bytes (one
- * bit per grain slot of an extent file). Files with more grain slots than
- * bits are checked in several passes over their grain tables. */
+ * bit per grain-sized slot of an extent file), kept in the disk's scratch
+ * buffer. 32 KiB = 262144 slots = 16 GiB of 64 KiB grains per pass; larger
+ * files are checked in several passes over their grain tables. */
 #ifndef VB_CHECK_BITMAP_BYTES
-#define VB_CHECK_BITMAP_BYTES (64u * 1024u)
+#define VB_CHECK_BITMAP_BYTES (32u * 1024u)
 #endif
 
 /* Largest grain, in bytes (grain buffer and compressed-input buffer of
@@ -177,6 +178,26 @@
 #endif
 #ifndef VB_CFG_TIMEOUT_MAX
 #define VB_CFG_TIMEOUT_MAX 3600
+#endif
+
+/* ---- inflate (core/inflate.c) ---- */
+
+/* inflate: index bits of the primary decode tables. Codes longer than this
+ * go through a second-level table. 11 and 8 keep the tables in L1 and make
+ * nearly every symbol a single lookup. Litlen: 9..15, dist: 5..15. */
+#ifndef VB_INFLATE_LITLEN_BITS
+#define VB_INFLATE_LITLEN_BITS 11
+#endif
+#ifndef VB_INFLATE_DIST_BITS
+#define VB_INFLATE_DIST_BITS 8
+#endif
+
+/* inflate: most blocks in a row that produce no output. Each empty block
+ * costs a table build (a few thousand table writes for a dynamic one) for a
+ * handful of input bits; real encoders emit at most a few in a row (flush
+ * markers). */
+#ifndef VB_INFLATE_EMPTY_BLOCKS_MAX
+#define VB_INFLATE_EMPTY_BLOCKS_MAX 64
 #endif
 
 #endif
