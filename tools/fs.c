@@ -19,13 +19,13 @@
 /* Everything ls/get hold open, heap-allocated (the tables are large). */
 typedef struct fs_ctx {
     tool_image image;
-    char *image_path;     /* IMAGE without @PARTITION */
-    const char *spec;     /* PARTITION as typed, or NULL */
-    char where[4200];     /* IMAGE or IMAGE@N, for messages */
-    vb_source disk;       /* the virtual disk */
-    part_table table;     /* its partitions (scheme NONE: no table) */
-    vb_slice slice;       /* the chosen partition */
-    vb_source volume;     /* the source the filesystem is mounted on */
+    char *image_path; /* IMAGE without @PARTITION */
+    const char *spec; /* PARTITION as typed, or NULL */
+    char where[4200]; /* IMAGE or IMAGE@N, for messages */
+    vb_source disk;   /* the virtual disk */
+    part_table table; /* its partitions (scheme NONE: no table) */
+    vb_slice slice;   /* the chosen partition */
+    vb_source volume; /* the source the filesystem is mounted on */
     fat_fs fs;
 } fs_ctx;
 
@@ -87,8 +87,9 @@ static int fs_open(fs_ctx *c, const tool_args *args) {
         }
         const part_entry *e = find_partition(&c->table, c->spec);
         if (!e) {
-            tool_error(args->image, VB_ENOTFOUND, "no partition '%s' in the %s table (%" PRIu32
-                       " partitions)", c->spec, part_scheme_name(c->table.scheme), c->table.count);
+            tool_error(args->image, VB_ENOTFOUND,
+                       "no partition '%s' in the %s table (%" PRIu32 " partitions)", c->spec,
+                       part_scheme_name(c->table.scheme), c->table.count);
             return TOOL_EXIT_IMAGE;
         }
         err = part_open(e, &c->disk, &c->slice, &c->volume);
@@ -119,8 +120,8 @@ static int fs_open(fs_ctx *c, const tool_args *args) {
             return 0;
         }
     }
-    tool_error(args->image, VB_ENOTFOUND, "none of the %" PRIu32 " partitions holds a FAT filesystem",
-               c->table.count);
+    tool_error(args->image, VB_ENOTFOUND,
+               "none of the %" PRIu32 " partitions holds a FAT filesystem", c->table.count);
     return TOOL_EXIT_IMAGE;
 }
 
@@ -144,10 +145,10 @@ static void print_entry(const tool_args *args, const fat_dirent *d, bool first) 
                d->is_dir ? "true" : "false", d->size, (unsigned)d->attributes);
         return;
     }
-    char attrs[5] = {
-        d->attributes & FAT_ATTR_READ_ONLY ? 'r' : '-', d->attributes & FAT_ATTR_HIDDEN ? 'h' : '-',
-        d->attributes & FAT_ATTR_SYSTEM ? 's' : '-', d->attributes & FAT_ATTR_ARCHIVE ? 'a' : '-',
-        '\0'};
+    char attrs[5] = {d->attributes & FAT_ATTR_READ_ONLY ? 'r' : '-',
+                     d->attributes & FAT_ATTR_HIDDEN ? 'h' : '-',
+                     d->attributes & FAT_ATTR_SYSTEM ? 's' : '-',
+                     d->attributes & FAT_ATTR_ARCHIVE ? 'a' : '-', '\0'};
     printf("%c%s %12" PRIu64 "  %-12s  %s%s\n", d->is_dir ? 'd' : '-', attrs, d->size,
            d->short_name, d->name, d->is_dir ? "/" : "");
 }
