@@ -112,15 +112,17 @@ int vmdk_sparse_parse_header(const uint8_t h[512], uint64_t file_size, vmdk_spar
     }
     if (info->gd_offset == GD_AT_END) /* streamOptimized: the footer holds the real one */
         return 0;
-    if (info->gd_entries && !table_fits(info->gd_offset, info->gd_entries, 1, file_size))
+    info->rgd_usable = (info->flags & VMDK_FLAG_REDUNDANT_GD) && info->rgd_offset != 0 &&
+                       table_fits(info->rgd_offset, info->gd_entries, 1, file_size);
+    info->active_gd_offset = info->gd_offset;
+    /* A compressed extent can do without: vmdk_stream.c walks its markers. */
+    if (info->gd_entries && !table_fits(info->gd_offset, info->gd_entries, 1, file_size) &&
+        !info->compressed)
         return vb_fail(diag, VB_ECORRUPT,
                        "%s: grain directory (%llu entries at sector %llu) does not fit in the file "
                        "(%llu bytes)",
                        name, (unsigned long long)info->gd_entries,
                        (unsigned long long)info->gd_offset, (unsigned long long)file_size);
-    info->rgd_usable = (info->flags & VMDK_FLAG_REDUNDANT_GD) && info->rgd_offset != 0 &&
-                       table_fits(info->rgd_offset, info->gd_entries, 1, file_size);
-    info->active_gd_offset = info->gd_offset;
     return 0;
 }
 

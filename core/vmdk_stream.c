@@ -155,15 +155,13 @@ static int read_footer(vmdk_disk *disk, unsigned ei, bool *hard) {
         return vb_fail(&disk->diag, VB_ECORRUPT,
                        "%s: no end-of-stream marker in the last sector (value %llu, size %u, "
                        "type %u)",
-                       name, (unsigned long long)vb_le64(eos), vb_le32(eos + 8),
-                       vb_le32(eos + 12));
+                       name, (unsigned long long)vb_le64(eos), vb_le32(eos + 8), vb_le32(eos + 12));
     vmdk_sparse_info f;
     r = vmdk_sparse_parse_header(footer, size, &f, name, &disk->diag);
     if (r)
         return r;
     if (f.gd_offset == GD_AT_END)
-        return vb_fail(&disk->diag, VB_ECORRUPT, "%s: the footer's gdOffset is all-ones too",
-                       name);
+        return vb_fail(&disk->diag, VB_ECORRUPT, "%s: the footer's gdOffset is all-ones too", name);
     *hard = true;
     if (f.capacity != sp->capacity || f.grain_sectors != sp->grain_sectors ||
         f.gtes_per_gt != sp->gtes_per_gt || f.compressed != sp->compressed ||
@@ -243,8 +241,8 @@ static int walk_markers(vmdk_disk *disk, unsigned ei, int cause) {
     st->walk_count = 0;
 
     uint64_t desc_end = sp->descriptor_offset ? sp->descriptor_offset + sp->descriptor_size : 1;
-    uint64_t pos = sp->overhead >= desc_end && sp->overhead < size / VMDK_SECTOR ? sp->overhead
-                                                                                   : desc_end;
+    uint64_t pos =
+        sp->overhead >= desc_end && sp->overhead < size / VMDK_SECTOR ? sp->overhead : desc_end;
     pos *= VMDK_SECTOR;
     bool sorted = true;
     vmdk_walk_end end;
@@ -344,6 +342,16 @@ int vmdk_stream_open(vmdk_disk *disk, unsigned ei) {
         sp->stream_layout = VMDK_STREAM_HEADER_GD;
         r = 0;
     }
+    /* (vmdk_sparse_parse_header leaves this check to us for compressed
+     * extents, so that a bad directory leads to the walk.) */
+    uint64_t at;
+    if (r == 0 && sp->gd_entries &&
+        (vb_mul_overflow_u64(sp->gd_offset, VMDK_SECTOR, &at) || sp->gd_offset == 0 ||
+         !vb_range_ok(at, sp->gd_entries * 4, disk->extents[ei].src.size)))
+        r = vb_fail(&disk->diag, VB_ECORRUPT,
+                    "%s: grain directory (%llu entries at sector %llu) does not fit in the file",
+                    vmdk_extent_label(&disk->extents[ei]), (unsigned long long)sp->gd_entries,
+                    (unsigned long long)sp->gd_offset);
     if (r == 0)
         r = vmdk_sparse_use_directory(disk, ei);
     if (r == 0 || hard || !recoverable(r))
@@ -356,7 +364,8 @@ int vmdk_stream_map(vmdk_disk *disk, unsigned ei, uint64_t off, uint64_t max_len
     const vmdk_stream_state *st = &disk->stream;
     const vmdk_sparse_info *sp = &disk->extents[ei].sparse;
     const uint64_t grain_bytes = sp->grain_sectors * VMDK_SECTOR;
-    const uint64_t grains = sp->capacity / sp->grain_sectors + (sp->capacity % sp->grain_sectors != 0);
+    const uint64_t grains =
+        sp->capacity / sp->grain_sectors + (sp->capacity % sp->grain_sectors != 0);
     uint64_t grain = off / grain_bytes, in_grain = off % grain_bytes;
     uint64_t limit = VB_MIN(max_len, sp->capacity * VMDK_SECTOR - off);
     vb_memset(ret_piece, 0, sizeof(*ret_piece));
@@ -416,9 +425,10 @@ static int fetch_grain(vmdk_disk *disk, unsigned ei, uint64_t grain, uint32_t se
                        (unsigned long long)grain, sector, (unsigned long long)lba,
                        (unsigned long long)(grain * sp->grain_sectors));
     if (size > max_compressed)
-        return vb_fail(&disk->diag, VB_ECORRUPT,
-                       "%s: grain %llu: compressed size %u is more than a grain plus framing (%llu)",
-                       name, (unsigned long long)grain, size, (unsigned long long)max_compressed);
+        return vb_fail(
+            &disk->diag, VB_ECORRUPT,
+            "%s: grain %llu: compressed size %u is more than a grain plus framing (%llu)", name,
+            (unsigned long long)grain, size, (unsigned long long)max_compressed);
     if (!vb_range_ok(pos + 12, size, ext->src.size))
         return vb_fail(&disk->diag, VB_ECORRUPT,
                        "%s: grain %llu: %u compressed bytes at sector %u run past the end of the "

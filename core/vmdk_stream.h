@@ -65,7 +65,7 @@ typedef struct vmdk_stream_state {
     uint32_t walk_count;
     uint64_t walk_end_sector; /* where the walk stopped */
     vmdk_walk_end walk_end;
-    int walk_cause; /* the error that made the directory unusable */
+    int walk_cause;                      /* the error that made the directory unusable */
     char walk_cause_text[VB_DETAIL_MAX]; /* its detail line */
     /* Counters for tools and tests. */
     uint64_t grains_inflated;  /* grains decompressed */
