@@ -77,8 +77,8 @@ static size_t default_compress(const stream_spec *spec, const uint8_t *in, size_
     int level = spec->level ? spec->level : 6;
     z_stream z;
     memset(&z, 0, sizeof(z));
-    if (deflateInit2(&z, level, Z_DEFLATED, spec->raw_deflate ? -15 : 15, 8,
-                     Z_DEFAULT_STRATEGY) != Z_OK)
+    if (deflateInit2(&z, level, Z_DEFLATED, spec->raw_deflate ? -15 : 15, 8, Z_DEFAULT_STRATEGY) !=
+        Z_OK)
         exit(2);
     z.next_in = (Bytef *)in;
     z.avail_in = (uInt)n;
@@ -93,8 +93,8 @@ static size_t default_compress(const stream_spec *spec, const uint8_t *in, size_
     return got;
 }
 
-void stream_build(const stream_spec *spec, const uint8_t *raw, uint8_t **ret_data,
-                  size_t *ret_size, stream_layout *ret_layout) {
+void stream_build(const stream_spec *spec, const uint8_t *raw, uint8_t **ret_data, size_t *ret_size,
+                  stream_layout *ret_layout) {
     const uint64_t grain = spec->grain ? spec->grain : 128;
     const uint32_t gtes = spec->gtes ? spec->gtes : 512;
     const size_t grain_bytes = grain * SECTOR;

@@ -44,16 +44,16 @@ typedef struct stream_layout {
     uint64_t grains;        /* grains of the capacity */
     uint64_t *grain_marker; /* per grain: sector of its marker, 0 if not stored */
     uint64_t gd_entries;
-    uint64_t *gt;       /* per GD index: sector of the table (after its marker), 0 if none */
-    uint64_t gd;        /* sector of the directory (after its marker) */
-    uint64_t footer;    /* sector of the footer (its marker is the sector before) */
-    uint64_t eos;       /* sector of the end-of-stream marker (the last one) */
-    uint64_t overhead;  /* sector of the first grain */
+    uint64_t *gt;      /* per GD index: sector of the table (after its marker), 0 if none */
+    uint64_t gd;       /* sector of the directory (after its marker) */
+    uint64_t footer;   /* sector of the footer (its marker is the sector before) */
+    uint64_t eos;      /* sector of the end-of-stream marker (the last one) */
+    uint64_t overhead; /* sector of the first grain */
 } stream_layout;
 
 /* Builds the file from raw (capacity * 512 bytes) into a malloc'd buffer. */
-void stream_build(const stream_spec *spec, const uint8_t *raw, uint8_t **ret_data,
-                  size_t *ret_size, stream_layout *ret_layout);
+void stream_build(const stream_spec *spec, const uint8_t *raw, uint8_t **ret_data, size_t *ret_size,
+                  stream_layout *ret_layout);
 void stream_layout_free(stream_layout *layout);
 
 /* Writes a 512-byte KDMV header as the generator does (for tests that

@@ -37,7 +37,7 @@ static void make_raw(void) {
         for (size_t i = 0; i < n; i++)
             p[i] = g % 5 == 0   ? 0
                    : g % 5 == 1 ? (uint8_t)rnd()
-                                : (uint8_t)"grain marker footer "[(i + g) % 20];
+                                : (uint8_t) "grain marker footer "[(i + g) % 20];
     }
 }
 
@@ -79,7 +79,7 @@ static void close_mem(test_disk *td, memdir *d) {
 /* The whole disk in one read, then in odd pieces. */
 static void check_content(test_disk *td, const uint8_t *want) {
     CHECK(td_read_equals(td, 0, want, CAPACITY * 512));
-    static const uint64_t cuts[][2] = {{0, 1},      {511, 1025},  {4095, 2},   {4096, 4096},
+    static const uint64_t cuts[][2] = {{0, 1},       {511, 1025},   {4095, 2},    {4096, 4096},
                                        {7000, 9000}, {40960, 1536}, {40961, 1535}};
     for (size_t i = 0; i < VB_ARRAY_SIZE(cuts); i++)
         CHECK(td_read_equals(td, cuts[i][0], want + cuts[i][0], cuts[i][1]));
@@ -102,9 +102,9 @@ TEST(test_vmware_layout) {
         bool raw_deflate, pad_last, reverse;
         uint32_t version;
     } cases[] = {
-        {"zlib v3", false, false, false, 3},    {"raw deflate", true, false, false, 3},
+        {"zlib v3", false, false, false, 3},          {"raw deflate", true, false, false, 3},
         {"padded last grain", false, true, false, 3}, {"version 1", false, false, false, 1},
-        {"version 2 raw", true, true, false, 2},     {"reverse order", false, false, true, 3},
+        {"version 2 raw", true, true, false, 2},      {"reverse order", false, false, true, 3},
     };
     for (size_t i = 0; i < VB_ARRAY_SIZE(cases); i++) {
         test_current = cases[i].name;
@@ -215,8 +215,11 @@ TEST(test_footer_unusable) {
     static const struct {
         const char *name;
         int what;
-    } cases[] = {{"footer GD past EOF", 0}, {"footer marker type", 1}, {"EOS garbage", 2},
-                 {"footer magic", 3},       {"GD entry past EOF", 4}};
+    } cases[] = {{"footer GD past EOF", 0},
+                 {"footer marker type", 1},
+                 {"EOS garbage", 2},
+                 {"footer magic", 3},
+                 {"GD entry past EOF", 4}};
     for (size_t i = 0; i < VB_ARRAY_SIZE(cases); i++) {
         test_current = cases[i].name;
         stream_spec spec = base_spec();
