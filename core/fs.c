@@ -28,8 +28,8 @@ int fs_mount(fs_volume *vol, const vb_source *src) {
         vol->diag = vol->u.ext4.diag;
         return ext_err;
     }
-    return vb_fail(&vol->diag, VB_EFORMAT, "no FAT or ext2/3/4 filesystem (%s; %s)",
-                   fat_diag.text, vol->u.ext4.diag.text);
+    return vb_fail(&vol->diag, VB_EFORMAT, "no FAT or ext2/3/4 filesystem (%s; %s)", fat_diag.text,
+                   vol->u.ext4.diag.text);
 }
 
 const char *fs_kind_name(const fs_volume *vol) {

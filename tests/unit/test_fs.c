@@ -69,7 +69,8 @@ TEST(test_fs_fat) {
     CHECK_U64(vol.kind, FS_KIND_FAT);
     CHECK_STR(fs_kind_name(&vol), "FAT16");
     check_file("HELLO.TXT", PARTFS("src/hello.txt"));
-    check_file("\\Long Folder Name\\sub dir\\data.bin", PARTFS("src/Long Folder Name/sub dir/data.bin"));
+    check_file("\\Long Folder Name\\sub dir\\data.bin",
+               PARTFS("src/Long Folder Name/sub dir/data.bin"));
     CHECK_ERR(fs_stat(&vol, "many", &e), 0);
     CHECK(e.is_dir && !e.is_symlink);
     CHECK_ERR(fs_stat(&vol, "big.bin", &e), 0);
@@ -156,10 +157,10 @@ TEST(test_fs_neither) {
     buf[511] = 0xAA;
     buf[11] = 0x00; /* 512 bytes per sector */
     buf[12] = 0x02;
-    buf[13] = 1;  /* sectors per cluster */
-    buf[14] = 1;  /* reserved */
-    buf[16] = 2;  /* FATs */
-    buf[17] = 16; /* root entries */
+    buf[13] = 1;    /* sectors per cluster */
+    buf[14] = 1;    /* reserved */
+    buf[16] = 2;    /* FATs */
+    buf[17] = 16;   /* root entries */
     buf[19] = 0x80; /* 128 sectors, more than the source */
     buf[20] = 0x00;
     buf[21] = 0xF8;
