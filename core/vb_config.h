@@ -180,4 +180,42 @@
 #define VB_CFG_TIMEOUT_MAX 3600
 #endif
 
+/* ---- streamOptimized (core/vmdk_stream.c) ---- */
+
+/* Marker walk (the fallback for a streamOptimized file whose footer or
+ * grain directory is missing or unusable, e.g. an interrupted download):
+ * most grains it can map, 8 bytes each in the disk struct. 65536 grains =
+ * 4 GiB of stored data in 64 KiB grains; a file holding more grain markers
+ * fails to open with VB_ELIMIT. One extent per disk can be walked. */
+#ifndef VB_STREAM_WALK_GRAINS_MAX
+#define VB_STREAM_WALK_GRAINS_MAX 65536
+#endif
+
+/* Compressed input read ahead of a sequential streamOptimized read, on top
+ * of one largest compressed grain: following grains that fit come from the
+ * same platform read. */
+#ifndef VB_STREAM_READAHEAD_BYTES
+#define VB_STREAM_READAHEAD_BYTES (256u * 1024u)
+#endif
+
+/* ---- inflate (core/inflate.c) ---- */
+
+/* inflate: index bits of the primary decode tables. Codes longer than this
+ * go through a second-level table. 11 and 8 keep the tables in L1 and make
+ * nearly every symbol a single lookup. Litlen: 9..15, dist: 5..15. */
+#ifndef VB_INFLATE_LITLEN_BITS
+#define VB_INFLATE_LITLEN_BITS 11
+#endif
+#ifndef VB_INFLATE_DIST_BITS
+#define VB_INFLATE_DIST_BITS 8
+#endif
+
+/* inflate: most blocks in a row that produce no output. Each empty block
+ * costs a table build (a few thousand table writes for a dynamic one) for a
+ * handful of input bits; real encoders emit at most a few in a row (flush
+ * markers). */
+#ifndef VB_INFLATE_EMPTY_BLOCKS_MAX
+#define VB_INFLATE_EMPTY_BLOCKS_MAX 64
+#endif
+
 #endif

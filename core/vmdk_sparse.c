@@ -1,7 +1,7 @@
 /* vmdk_sparse.c: sparse extents: the hosted "KDMV" header (versions 1-3),
  * grain directory / grain table lookup shared with COWD (vmdk_cowd.c), the
- * redundant-directory fallback, and the one function through which
- * compressed grains are read (streamOptimized plugs in there).
+ * redundant-directory fallback. Compressed (streamOptimized) extents are
+ * finished by vmdk_stream.c, which also reads their grains.
  *
  * Trusts nothing in the file: every header field is range-checked against
  * the file size at open, every grain-directory entry of the directory in
@@ -112,15 +112,17 @@ int vmdk_sparse_parse_header(const uint8_t h[512], uint64_t file_size, vmdk_spar
     }
     if (info->gd_offset == GD_AT_END) /* streamOptimized: the footer holds the real one */
         return 0;
-    if (info->gd_entries && !table_fits(info->gd_offset, info->gd_entries, 1, file_size))
+    info->rgd_usable = (info->flags & VMDK_FLAG_REDUNDANT_GD) && info->rgd_offset != 0 &&
+                       table_fits(info->rgd_offset, info->gd_entries, 1, file_size);
+    info->active_gd_offset = info->gd_offset;
+    /* A compressed extent can do without: vmdk_stream.c walks its markers. */
+    if (info->gd_entries && !table_fits(info->gd_offset, info->gd_entries, 1, file_size) &&
+        !info->compressed)
         return vb_fail(diag, VB_ECORRUPT,
                        "%s: grain directory (%llu entries at sector %llu) does not fit in the file "
                        "(%llu bytes)",
                        name, (unsigned long long)info->gd_entries,
                        (unsigned long long)info->gd_offset, (unsigned long long)file_size);
-    info->rgd_usable = (info->flags & VMDK_FLAG_REDUNDANT_GD) && info->rgd_offset != 0 &&
-                       table_fits(info->rgd_offset, info->gd_entries, 1, file_size);
-    info->active_gd_offset = info->gd_offset;
     return 0;
 }
 
@@ -216,13 +218,6 @@ int vmdk_sparse_open(vmdk_disk *disk, unsigned extent_index) {
         r = vmdk_sparse_parse_header(h, ext->src.size, sp, name, &disk->diag);
         if (r)
             return r;
-        if (sp->compressed)
-            return vb_fail(&disk->diag, VB_EUNSUPPORTED,
-                           "%s: streamOptimized not yet supported (compressed grains)", name);
-        if (sp->gd_offset == GD_AT_END)
-            return vb_fail(&disk->diag, VB_EUNSUPPORTED,
-                           "%s: streamOptimized not yet supported (grain directory in footer)",
-                           name);
     } else if (magic == COWD_MAGIC) {
         if (ext->src.size < VMDK_COWD_HEADER_SIZE)
             return vb_fail(&disk->diag, VB_ETRUNCATED,
@@ -243,10 +238,17 @@ int vmdk_sparse_open(vmdk_disk *disk, unsigned extent_index) {
         return vb_fail(&disk->diag, VB_ECORRUPT,
                        "%s: descriptor gives the extent %llu sectors but its header says %llu",
                        name, (unsigned long long)ext->sectors, (unsigned long long)sp->capacity);
+    if (sp->format == VMDK_SPARSE_KDMV && (sp->compressed || sp->gd_offset == GD_AT_END))
+        return vmdk_stream_open(disk, extent_index);
+    return vmdk_sparse_use_directory(disk, extent_index);
+}
 
+int vmdk_sparse_use_directory(vmdk_disk *disk, unsigned extent_index) {
+    vmdk_extent *ext = &disk->extents[extent_index];
+    vmdk_sparse_info *sp = &ext->sparse;
     /* The grain directory in use: the primary, or the redundant one when
      * the primary cannot be read or points outside the file. */
-    r = scan_gd(disk, ext, sp->gd_offset, "grain directory");
+    int r = scan_gd(disk, ext, sp->gd_offset, "grain directory");
     if (r == 0)
         return 0;
     if (!sp->rgd_usable)
@@ -304,6 +306,92 @@ static int load_gt_block(vmdk_disk *disk, vmdk_extent *ext, uint32_t gt_sector, 
     return r;
 }
 
+/* Most table blocks read ahead in one platform read (16 x 2 KiB = 32 KiB,
+ * within the scratch buffer). */
+#define PREFETCH_BLOCKS 16u
+
+typedef struct planned_block {
+    uint64_t gd_index, block;
+    uint32_t gde, count;
+    uint64_t at; /* byte offset in the file */
+} planned_block;
+
+/* On a miss, reads the missing block together with the blocks that follow
+ * it in the file in lookup order (the rest of a COWD table, then the next
+ * tables of the directory when they are stored back to back, as common
+ * writers do) with one platform read, checks them and installs them in the
+ * cache. Returns the missing block, or NULL when it could not be served
+ * this way (the caller then loads it alone, with the redundant-copy
+ * fallback). Uses the scratch buffer only for the duration of the call. */
+static vmdk_table_block *prefetch(vmdk_disk *disk, unsigned extent_index, uint32_t gde,
+                                  uint64_t gd_index, uint64_t block) {
+    vmdk_extent *ext = &disk->extents[extent_index];
+    const vmdk_sparse_info *sp = &ext->sparse;
+    const uint64_t blocks_per_gt =
+        (sp->gtes_per_gt + VB_GT_BLOCK_ENTRIES - 1) / VB_GT_BLOCK_ENTRIES;
+    planned_block plan[PREFETCH_BLOCKS];
+    unsigned n = 0;
+    uint64_t start = (uint64_t)gde * VMDK_SECTOR + block * VB_GT_BLOCK_ENTRIES * 4, end = start;
+    vb_diag saved = disk->diag;
+    VB_STATIC_ASSERT(PREFETCH_BLOCKS * (VB_GT_BLOCK_ENTRIES * 4 + VMDK_SECTOR) <=
+                         VMDK_SCRATCH_BYTES,
+                     "prefetch must fit the scratch buffer");
+    while (n < PREFETCH_BLOCKS) {
+        planned_block p;
+        if (n == 0) {
+            p = (planned_block){gd_index, block, gde, 0, start};
+        } else if (plan[n - 1].block + 1 < blocks_per_gt) {
+            p = plan[n - 1];
+            p.block++;
+            p.at = (uint64_t)p.gde * VMDK_SECTOR + p.block * VB_GT_BLOCK_ENTRIES * 4;
+        } else {
+            uint32_t next;
+            p.gd_index = plan[n - 1].gd_index + 1;
+            if (p.gd_index >= sp->gd_entries ||
+                vmdk_sparse_gde(disk, extent_index, sp->active_gd_offset, p.gd_index, &next) != 0 ||
+                next == 0 || !table_fits(next, sp->gtes_per_gt, header_sectors(sp), ext->src.size))
+                break;
+            p.gde = next;
+            p.block = 0;
+            p.at = (uint64_t)next * VMDK_SECTOR;
+            /* Only tables stored right after the previous one (padding to
+             * the next sector allowed). */
+            if (p.at < end || p.at - end >= VMDK_SECTOR)
+                break;
+        }
+        p.count = (uint32_t)VB_MIN((uint64_t)VB_GT_BLOCK_ENTRIES,
+                                   sp->gtes_per_gt - p.block * VB_GT_BLOCK_ENTRIES);
+        if (n > 0 && vmdk_cache_contains(&disk->cache, extent_index, VMDK_BLOCK_GT, p.at))
+            break;
+        plan[n++] = p;
+        end = p.at + (uint64_t)p.count * 4;
+    }
+    disk->diag = saved;
+    if (vb_source_read(&ext->src, start, disk->scratch, (size_t)(end - start)) != 0)
+        return NULL;
+    /* Install the read-ahead blocks first, the missing one last (most
+     * recently used). A block that fails its checks is not installed: it
+     * will be loaded alone, with the fallback, if it is ever needed. */
+    vmdk_table_block *target = NULL;
+    for (unsigned k = n; k-- > 0;) {
+        const planned_block *p = &plan[(k + 1) % n];
+        const uint8_t *src = disk->scratch + (p->at - start);
+        bool ok = true;
+        for (uint32_t i = 0; ok && i < p->count; i++)
+            ok = vmdk_sparse_check_gte(ext, p->gd_index, p->block * VB_GT_BLOCK_ENTRIES + i,
+                                       vb_le32(src + i * 4), &disk->diag) == 0;
+        disk->diag = saved;
+        if (!ok)
+            continue;
+        vmdk_table_block *b = vmdk_cache_claim(&disk->cache, extent_index, VMDK_BLOCK_GT, p->at);
+        for (uint32_t i = 0; i < p->count; i++)
+            b->entries[i] = vb_le32(src + i * 4);
+        if (p == &plan[0])
+            target = b;
+    }
+    return target;
+}
+
 /* The cached, checked block of grain table gd_index holding entry gt_index. */
 static int gt_block(vmdk_disk *disk, unsigned extent_index, uint32_t gde, uint64_t gd_index,
                     uint64_t gt_index, vmdk_table_block **ret_block, uint32_t *ret_count) {
@@ -315,6 +403,9 @@ static int gt_block(vmdk_disk *disk, unsigned extent_index, uint32_t gde, uint64
     uint64_t at = (uint64_t)gde * VMDK_SECTOR + block * VB_GT_BLOCK_ENTRIES * 4;
     *ret_count = count;
     *ret_block = vmdk_cache_find(&disk->cache, extent_index, VMDK_BLOCK_GT, at);
+    if (*ret_block)
+        return 0;
+    *ret_block = prefetch(disk, extent_index, gde, gd_index, block);
     if (*ret_block)
         return 0;
     vmdk_table_block *b = vmdk_cache_claim(&disk->cache, extent_index, VMDK_BLOCK_GT, at);
@@ -355,6 +446,8 @@ int vmdk_sparse_map(vmdk_disk *disk, unsigned extent_index, uint64_t off, uint64
     uint64_t gt_index = grain % sp->gtes_per_gt;
     uint64_t limit = VB_MIN(max_len, sp->capacity * VMDK_SECTOR - off);
     uint32_t gde;
+    if (sp->stream_layout == VMDK_STREAM_WALKED)
+        return vmdk_stream_map(disk, extent_index, off, max_len, ret_piece);
     vb_memset(ret_piece, 0, sizeof(*ret_piece));
     ret_piece->extent = extent_index;
     int r = vmdk_sparse_gde(disk, extent_index, sp->active_gd_offset, gd_index, &gde);
@@ -397,12 +490,4 @@ int vmdk_sparse_map(vmdk_disk *disk, unsigned extent_index, uint64_t off, uint64
     }
     ret_piece->length = VB_MIN(length, limit);
     return 0;
-}
-
-int vmdk_sparse_read_grain(vmdk_disk *disk, const vmdk_piece *piece, void *buf) {
-    (void)buf;
-    return vb_fail(&disk->diag, VB_EUNSUPPORTED,
-                   "%s: streamOptimized not yet supported (compressed grain %llu)",
-                   vmdk_extent_label(&disk->extents[piece->extent]),
-                   (unsigned long long)piece->grain);
 }
