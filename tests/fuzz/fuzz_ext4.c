@@ -115,8 +115,17 @@ static void run_volume(const uint8_t *data, size_t size, uint64_t volume_size) {
         fuzz_rng_init(&st.rng, data, size);
         walk(&st, "", 0);
         static const char *const fixed[] = {
-            "boot/vmlinuz", "/vmlinuz", "initrd.img", "a/../b", "", "/", "./..//x/",
-            "lost+found/../lost+found/", "link", "slow", "loop",
+            "boot/vmlinuz",
+            "/vmlinuz",
+            "initrd.img",
+            "a/../b",
+            "",
+            "/",
+            "./..//x/",
+            "lost+found/../lost+found/",
+            "link",
+            "slow",
+            "loop",
         };
         for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
             ext4_dirent s;
