@@ -99,10 +99,10 @@ static int window_get(vmdk_disk *disk, unsigned ei, uint64_t pos, uint64_t len, 
         *ret = st->window + (pos - st->window_offset);
         return 0;
     }
+    /* Sequential: no window yet, or pos at or after the window's start and
+     * not far past its end. */
     bool sequential = !same || st->window_len == 0 ||
-                      (pos >= st->window_offset && pos - end <= VB_STREAM_READAHEAD_BYTES);
-    if (same && pos < st->window_offset)
-        sequential = false;
+                      (pos >= st->window_offset && pos <= end + VB_STREAM_READAHEAD_BYTES);
     uint64_t fill = sequential ? VMDK_STREAM_WINDOW_BYTES : VB_MAX(fill_hint, len);
     fill = VB_MIN(fill, ext->src.size - pos);
     st->window_extent = 0;
