@@ -1,0 +1,32 @@
+# 20-stream.sh: whole-disk read of the same ~512 MiB of content (made by
+# 10-sparse.sh: a tar of /usr/lib with a 64 MiB zero run) as a
+# streamOptimized disk written by qemu-img: vmdk cat vs libvmdk vs
+# qemu-img convert -O raw (qemu-img cannot write a raw image to a pipe, so
+# it writes a file under BENCH_OUT). libvmdk and qemu-img inflate with zlib.
+MiB=$((1024 * 1024))
+raw="$BENCH_OUT/usrlib.raw"
+img="$BENCH_OUT/usrlib-stream.vmdk"
+[ -e "$raw" ] || {
+    echo "bench: $raw is missing (10-sparse.sh makes it)" >&2
+    exit 1
+}
+if [ ! -e "$img" ]; then
+    qemu-img convert -f raw -O vmdk -o subformat=streamOptimized "$raw" "$img.tmp"
+    mv "$img.tmp" "$img"
+    # The comparison only means something if all three read the same bytes.
+    "$VMDK" cat "$img" | cmp - "$raw"
+    "$LIBVMDK_CAT" "$img" | cmp - "$raw"
+    qemu-img convert -O raw "$img" "$BENCH_OUT/stream-qemu.raw"
+    cmp "$BENCH_OUT/stream-qemu.raw" "$raw"
+fi
+mib=$(($(stat -c %s "$raw") / MiB))
+
+bench_group "streamOptimized $mib MiB ($(($(stat -c %s "$img") / MiB)) MiB file), whole disk; ratio: time / vmdk cat's"
+bench_add "vmdk cat" "$mib" "'$VMDK' cat '$img' | cat >/dev/null" \
+    "'$VMDK' cat --stats '$img' 2>&1 >/dev/null | sed -n 's/.*: \([0-9]*\) platform read calls.*/\1/p'"
+bench_add "libvmdk (libvmdk_cat)" "$mib" "'$LIBVMDK_CAT' '$img' | cat >/dev/null" \
+    "LIBVMDK_CAT_STATS=1 '$LIBVMDK_CAT' '$img' 2>&1 >/dev/null | sed -n 's/.*: \([0-9]*\) read calls.*/\1/p'"
+bench_add "qemu-img convert -O raw (file)" "$mib" \
+    "qemu-img convert -O raw '$img' '$BENCH_OUT/stream-qemu.raw'"
+bench_run "vmdk cat"
+rm -f "$BENCH_OUT/stream-qemu.raw"
