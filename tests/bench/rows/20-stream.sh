@@ -11,8 +11,11 @@ img="$BENCH_OUT/usrlib-stream.vmdk"
     exit 1
 }
 if [ ! -e "$img" ]; then
-    qemu-img convert -f raw -O vmdk -o subformat=streamOptimized "$raw" "$img.tmp"
-    mv "$img.tmp" "$img"
+    # Same file name while it is written: the embedded descriptor names it,
+    # and libvmdk opens the extent by that name.
+    mkdir -p "$BENCH_OUT/tmp"
+    qemu-img convert -f raw -O vmdk -o subformat=streamOptimized "$raw" "$BENCH_OUT/tmp/${img##*/}"
+    mv "$BENCH_OUT/tmp/${img##*/}" "$img"
     # The comparison only means something if all three read the same bytes.
     "$VMDK" cat "$img" | cmp - "$raw"
     "$LIBVMDK_CAT" "$img" | cmp - "$raw"
