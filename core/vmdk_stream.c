@@ -443,6 +443,18 @@ static int fetch_grain(vmdk_disk *disk, unsigned ei, uint64_t grain, uint32_t se
     return 0;
 }
 
+int vmdk_stream_check_grain(vmdk_disk *disk, unsigned ei, uint64_t grain, uint32_t sector,
+                            vb_diag *ret_diag) {
+    vb_diag saved = disk->diag;
+    const uint8_t *data;
+    uint32_t size;
+    int r = fetch_grain(disk, ei, grain, sector, &data, &size);
+    if (r && ret_diag)
+        *ret_diag = disk->diag;
+    disk->diag = saved;
+    return r;
+}
+
 /* Inflates grain data into dst (cap bytes); the output must be one of the
  * two accepted lengths. */
 static int inflate_grain(vmdk_disk *disk, unsigned ei, uint64_t grain, uint32_t sector,

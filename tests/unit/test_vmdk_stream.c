@@ -398,6 +398,33 @@ TEST(test_grain_errors) {
     test_current = "test_grain_errors";
 }
 
+/* vmdk_check reads every grain marker: a wrong LBA, a size of 0 and a size
+ * over the bound are each one problem; deflate data is not checked. */
+static void count_problem(void *ctx, int err, const char *text) {
+    (void)err;
+    (void)text;
+    ++*(int *)ctx;
+}
+
+TEST(test_check_markers) {
+    stream_spec spec = base_spec();
+    image img;
+    build(&img, &spec);
+    vb_put_le64(img.data + img.layout.grain_marker[2] * 512, 9 * GRAIN);
+    vb_put_le32(img.data + img.layout.grain_marker[3] * 512 + 8, 0);
+    vb_put_le32(img.data + img.layout.grain_marker[4] * 512 + 8, 1u << 30);
+    img.data[img.layout.grain_marker[6] * 512 + 40] ^= 0xff; /* deflate data: not seen */
+    memdir d;
+    test_disk td;
+    CHECK_ERR(open_mem(&td, &d, img.data, img.size), 0);
+    int problems = 0;
+    CHECK_ERR(vmdk_check(td.disk, count_problem, &problems), VB_ECORRUPT);
+    CHECK_U64(problems, 3);
+    CHECK(strstr(vmdk_detail(td.disk), "grain 2: marker at sector") != NULL);
+    close_mem(&td, &d);
+    image_free(&img);
+}
+
 /* A compressed size that runs past the end of the file (64 KiB grains so
  * the size can stay under the bound). */
 TEST(test_size_past_eof) {
@@ -672,7 +699,8 @@ TEST_MAIN(TEST_ENTRY(setup), TEST_ENTRY(test_vmware_layout), TEST_ENTRY(test_hea
           TEST_ENTRY(test_walk_footer_cut), TEST_ENTRY(test_walk_interrupted),
           TEST_ENTRY(test_footer_unusable), TEST_ENTRY(test_footer_mismatch),
           TEST_ENTRY(test_grain_errors), TEST_ENTRY(test_size_past_eof),
-          TEST_ENTRY(test_grain_too_big), TEST_ENTRY(test_cache_and_window),
-          TEST_ENTRY(test_window_sequential), TEST_ENTRY(test_walk_order_and_duplicates),
-          TEST_ENTRY(test_walk_limit), TEST_ENTRY(test_walk_one_extent_per_disk),
-          TEST_ENTRY(test_io_error_not_walked), TEST_ENTRY(test_layout_names))
+          TEST_ENTRY(test_check_markers), TEST_ENTRY(test_grain_too_big),
+          TEST_ENTRY(test_cache_and_window), TEST_ENTRY(test_window_sequential),
+          TEST_ENTRY(test_walk_order_and_duplicates), TEST_ENTRY(test_walk_limit),
+          TEST_ENTRY(test_walk_one_extent_per_disk), TEST_ENTRY(test_io_error_not_walked),
+          TEST_ENTRY(test_layout_names))
