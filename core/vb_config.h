@@ -37,16 +37,33 @@
 #define VB_PATH_MAX 512
 #endif
 
-/* Grain-table cache: entries x 512 GTEs x 4 bytes = 256 KiB with 128.
- * A sequential read uses one table at a time; 128 entries keep random reads
- * over a 2 TiB disk (4096 tables) reasonably local. */
+/* Grain-table cache: blocks of VB_GT_BLOCK_ENTRIES 32-bit entries (2 KiB),
+ * 128 blocks = 256 KiB. A block is a whole KDMV grain table (<= 512
+ * entries), one eighth of a COWD table (4096 entries), or a 512-entry chunk
+ * of a grain directory. A sequential read uses one table at a time; 128
+ * blocks keep random reads over a 2 TiB disk (4096 tables) reasonably
+ * local. Must be a multiple of 4 (the cache is 4-way set-associative). */
 #ifndef VB_GT_CACHE_ENTRIES
 #define VB_GT_CACHE_ENTRIES 128
 #endif
 
-/* Largest grain table, in entries (512 for KDMV, 4096 for COWD). */
-#ifndef VB_GT_ENTRIES_MAX
-#define VB_GT_ENTRIES_MAX 4096
+/* Entries per cached table block (and the largest KDMV numGTEsPerGT). */
+#ifndef VB_GT_BLOCK_ENTRIES
+#define VB_GT_BLOCK_ENTRIES 512
+#endif
+
+/* String pool of a disk: NUL-terminated copies of every string kept from
+ * the descriptors of all links (createType, ddb entries, extent names...).
+ * 128 KiB holds two full-size (VB_DESCRIPTOR_MAX) descriptors. */
+#ifndef VB_STRING_POOL_MAX
+#define VB_STRING_POOL_MAX (128u * 1024u)
+#endif
+
+/* vmdk_check's duplicate-grain detector: a bitmap of this many bytes (one
+ * bit per grain slot of an extent file). Files with more grain slots than
+ * bits are checked in several passes over their grain tables. */
+#ifndef VB_CHECK_BITMAP_BYTES
+#define VB_CHECK_BITMAP_BYTES (64u * 1024u)
 #endif
 
 /* Largest grain, in bytes (grain buffer and compressed-input buffer of

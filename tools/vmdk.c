@@ -1,0 +1,265 @@
+/* vmdk.c: the host command-line tool `vmdk`: command line, dispatch, and
+ * opening an image through core/ and platform/host/. It trusts nothing in
+ * the image: core/ validates, this file only reports. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "vmdk_tool.h"
+
+static const char usage_text[] =
+    "usage: vmdk COMMAND IMAGE [OPTIONS]\n"
+    "\n"
+    "Reads VMware virtual disks (VMDK) with vmdkboot's reader.\n"
+    "\n"
+    "commands:\n"
+    "  info IMAGE [--json]          type, capacity, extents, grain size, CIDs, ddb\n"
+    "  cat IMAGE [--offset BYTES] [--length BYTES] [--stats]\n"
+    "                               write the virtual disk's bytes to stdout\n"
+    "  map IMAGE [--json]           data, zero and hole ranges, and which link holds them\n"
+    "  check IMAGE                  validate all metadata; list every problem\n"
+    "\n"
+    "options:\n"
+    "  --allow-escape   allow absolute and '..' extent and parent paths\n"
+    "  --ignore-cid     open even when a parent's CID does not match parentCID\n"
+    "  --json           machine-readable output (info, map)\n"
+    "  --offset BYTES   cat: start here (default 0)\n"
+    "  --length BYTES   cat: this many bytes (default: to the end of the disk)\n"
+    "  --stats          print the platform read calls to stderr when done\n"
+    "  -h, --help       this text\n"
+    "\n"
+    "BYTES is decimal or 0x-hexadecimal, optionally followed by K, M, G or T\n"
+    "(powers of 1024) or s (512-byte sectors).\n"
+    "\n"
+    "exit status: 0 success (check: no problem), 1 bad or unsupported image,\n"
+    "I/O error or problems found, 2 bad usage.\n";
+
+uint64_t tool_bytes_out;
+
+void tool_error(const char *file, int err, const char *fmt, ...) {
+    va_list ap;
+    fflush(stdout);
+    fprintf(stderr, "vmdk: %s: %s: ", file, vb_err_name(err));
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int tool_usage_error(const char *fmt, ...) {
+    va_list ap;
+    fputs("vmdk: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs(" (try 'vmdk --help')\n", stderr);
+    return TOOL_EXIT_USAGE;
+}
+
+int tool_write_all(int fd, const void *buf, size_t len) {
+    const char *p = buf;
+    while (len) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        if (n == 0) {
+            errno = EIO;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int tool_image_open(tool_image *image, const tool_args *args) {
+    memset(image, 0, sizeof(*image));
+    image->path = args->image;
+    errno = 0;
+    int err = host_source_open(args->image, &image->top);
+    if (err) {
+        int e = errno;
+        tool_error(args->image, err, "cannot open: %s",
+                   err == VB_EINVAL ? "not a file"
+                   : e              ? strerror(e)
+                                    : vb_err_message(err));
+        return TOOL_EXIT_IMAGE;
+    }
+    image->top_open = true;
+    image->disk = calloc(1, sizeof(*image->disk));
+    if (!image->disk) {
+        tool_error(args->image, VB_ELIMIT, "out of memory");
+        tool_image_close(image);
+        return TOOL_EXIT_IMAGE;
+    }
+    host_opener_init(&image->folder, args->image, &image->opener);
+    err = vmdk_open(image->disk, &image->top, host_basename(args->image), &image->opener,
+                    &args->open_options);
+    if (err) {
+        tool_error(args->image, err, "%s", vmdk_detail(image->disk));
+        tool_image_close(image);
+        return TOOL_EXIT_IMAGE;
+    }
+    return 0;
+}
+
+void tool_image_close(tool_image *image) {
+    if (image->disk) {
+        vmdk_close(image->disk);
+        free(image->disk);
+        image->disk = NULL;
+    }
+    if (image->top_open)
+        host_source_close(&image->top);
+    image->top_open = false;
+}
+
+/* BYTES: decimal or 0x hex, optional K/M/G/T (x1024^n) or s (x512). */
+static bool parse_bytes(const char *s, uint64_t *ret) {
+    char *end;
+    if (!*s || *s == '-' || *s == '+' || *s == ' ')
+        return false;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || end == s)
+        return false;
+    uint64_t mul = 1;
+    if (*end) {
+        switch (*end) {
+        case 's':
+            mul = 512;
+            break;
+        case 'K':
+        case 'k':
+            mul = 1ull << 10;
+            break;
+        case 'M':
+            mul = 1ull << 20;
+            break;
+        case 'G':
+            mul = 1ull << 30;
+            break;
+        case 'T':
+            mul = 1ull << 40;
+            break;
+        default:
+            return false;
+        }
+        if (end[1])
+            return false;
+    }
+    return !__builtin_mul_overflow((uint64_t)v, mul, ret);
+}
+
+enum { OPT_ALLOW_ESCAPE = 256, OPT_IGNORE_CID, OPT_JSON, OPT_OFFSET, OPT_LENGTH, OPT_STATS };
+
+static const struct option long_options[] = {
+    {"allow-escape", no_argument, NULL, OPT_ALLOW_ESCAPE},
+    {"ignore-cid", no_argument, NULL, OPT_IGNORE_CID},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"offset", required_argument, NULL, OPT_OFFSET},
+    {"length", required_argument, NULL, OPT_LENGTH},
+    {"stats", no_argument, NULL, OPT_STATS},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+typedef struct tool_command {
+    const char *name;
+    int (*run)(const tool_args *args);
+    int extra_args; /* positional arguments after IMAGE */
+    bool json, cat_options;
+} tool_command;
+
+static const tool_command commands[] = {
+    {"info", tool_cmd_info, 0, true, false},
+    {"cat", tool_cmd_cat, 0, false, true},
+    {"map", tool_cmd_map, 0, true, false},
+    {"check", tool_cmd_check, 0, false, false},
+};
+
+int main(int argc, char **argv) {
+    tool_args args;
+    const char *positional[8];
+    int npos = 0;
+    memset(&args, 0, sizeof(args));
+    opterr = 0;
+    for (;;) {
+        int c = getopt_long(argc, argv, ":h", long_options, NULL);
+        if (c == -1)
+            break;
+        switch (c) {
+        case 'h':
+            fputs(usage_text, stdout);
+            return TOOL_EXIT_OK;
+        case OPT_ALLOW_ESCAPE:
+            args.open_options.allow_escape = true;
+            break;
+        case OPT_IGNORE_CID:
+            args.open_options.ignore_cid = true;
+            break;
+        case OPT_JSON:
+            args.json = true;
+            break;
+        case OPT_STATS:
+            args.stats = true;
+            break;
+        case OPT_OFFSET:
+            if (!parse_bytes(optarg, &args.offset))
+                return tool_usage_error("--offset: not a byte count: '%s'", optarg);
+            args.has_offset = true;
+            break;
+        case OPT_LENGTH:
+            if (!parse_bytes(optarg, &args.length))
+                return tool_usage_error("--length: not a byte count: '%s'", optarg);
+            args.has_length = true;
+            break;
+        case ':':
+            return tool_usage_error("option '%s' needs a value", argv[optind - 1]);
+        default:
+            return tool_usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    for (int i = optind; i < argc; i++) {
+        if (npos == (int)(sizeof(positional) / sizeof(positional[0])))
+            return tool_usage_error("too many arguments");
+        positional[npos++] = argv[i];
+    }
+    if (npos == 0)
+        return tool_usage_error("no command given");
+    const tool_command *cmd = NULL;
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(positional[0], commands[i].name) == 0)
+            cmd = &commands[i];
+    if (!cmd)
+        return tool_usage_error("unknown command '%s'", positional[0]);
+    args.command = cmd->name;
+    if (npos < 2)
+        return tool_usage_error("%s: no IMAGE given", cmd->name);
+    if (npos - 2 != cmd->extra_args)
+        return tool_usage_error("%s: wrong number of arguments", cmd->name);
+    args.image = positional[1];
+    for (int i = 2; i < npos; i++)
+        args.extra[args.extra_count++] = positional[i];
+    if (args.json && !cmd->json)
+        return tool_usage_error("%s: --json is not supported", cmd->name);
+    if ((args.has_offset || args.has_length) && !cmd->cat_options)
+        return tool_usage_error("%s: --offset/--length only apply to cat", cmd->name);
+    /* Write errors are reported through EPIPE, not a signal. */
+    signal(SIGPIPE, SIG_IGN);
+    int status = cmd->run(&args);
+    if (args.stats) {
+        double mib = (double)tool_bytes_out / (1024.0 * 1024.0);
+        fprintf(stderr,
+                "vmdk: stats: %llu platform read calls, %llu bytes read, %llu bytes out, "
+                "%.2f read calls per MiB out\n",
+                host_stats.calls, host_stats.bytes, (unsigned long long)tool_bytes_out,
+                mib > 0 ? (double)host_stats.calls / mib : 0.0);
+    }
+    return status;
+}
