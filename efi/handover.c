@@ -65,8 +65,7 @@ static EFI_STATUS initrd_install(EFI_HANDLE *handle, const void *data, uint64_t 
     /* Refuses (EFI_ALREADY_STARTED) if another handle already carries the
      * initrd device path, e.g. one left behind by an earlier loader. */
     return efi_bs->InstallMultipleProtocolInterfaces(handle, &efi_guid_device_path, &initrd_path,
-                                                     &efi_guid_load_file2, &initrd.protocol,
-                                                     NULL);
+                                                     &efi_guid_load_file2, &initrd.protocol, NULL);
 }
 
 static void initrd_uninstall(EFI_HANDLE handle) {
@@ -90,8 +89,8 @@ void handover_boot(const handover_request *req, void (*before_start)(void),
         return;
 
     ret_result->stage = HANDOVER_LOAD;
-    s = efi_bs->LoadImage(FALSE, efi_image, req->kernel_path, (void *)req->kernel,
-                          req->kernel_size, &image);
+    s = efi_bs->LoadImage(FALSE, efi_image, req->kernel_path, (void *)req->kernel, req->kernel_size,
+                          &image);
     if (s == EFI_SECURITY_VIOLATION || s == EFI_ACCESS_DENIED) {
         /* SECURITY_VIOLATION leaves a handle that must never be started. */
         if (image)

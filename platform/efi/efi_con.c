@@ -59,8 +59,8 @@ UINTN con_row(void) {
 void con_size(UINTN *ret_columns, UINTN *ret_rows) {
     UINTN cols = 80, rows = 25;
     SIMPLE_TEXT_OUTPUT_MODE *mode = efi_st->ConOut->Mode;
-    if (mode && !EFI_ERROR(efi_st->ConOut->QueryMode(efi_st->ConOut, (UINTN)mode->Mode, &cols,
-                                                     &rows))) {
+    if (mode &&
+        !EFI_ERROR(efi_st->ConOut->QueryMode(efi_st->ConOut, (UINTN)mode->Mode, &cols, &rows))) {
         *ret_columns = cols;
         *ret_rows = rows;
         return;

@@ -5,11 +5,11 @@
 #include "error.h"
 #include "util.h"
 
-#define DP_END_TYPE      0x7f
-#define DP_MEDIA_TYPE    0x04
-#define DP_FILE_SUBTYPE  0x04
-#define DP_NODES_MAX     128
-#define DP_NODE_HEADER   4
+#define DP_END_TYPE     0x7f
+#define DP_MEDIA_TYPE   0x04
+#define DP_FILE_SUBTYPE 0x04
+#define DP_NODES_MAX    128
+#define DP_NODE_HEADER  4
 
 EFI_DEVICE_PATH *devpath_of(EFI_HANDLE handle) {
     EFI_DEVICE_PATH *dp;

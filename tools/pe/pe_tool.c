@@ -16,13 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PE_MACHINE_X86_64      0x8664
-#define PE_OPT_MAGIC_PE32PLUS  0x20b
-#define PE_SUBSYSTEM_EFI_APP   10
-#define PE_DLL_NX_COMPAT       0x0100
-#define PE_SCN_MEM_EXECUTE     0x20000000u
-#define PE_SCN_MEM_WRITE       0x80000000u
-#define PE_PAGE                4096u
+#define PE_MACHINE_X86_64     0x8664
+#define PE_OPT_MAGIC_PE32PLUS 0x20b
+#define PE_SUBSYSTEM_EFI_APP  10
+#define PE_DLL_NX_COMPAT      0x0100
+#define PE_SCN_MEM_EXECUTE    0x20000000u
+#define PE_SCN_MEM_WRITE      0x80000000u
+#define PE_PAGE               4096u
 
 /* Offsets inside the PE32+ optional header. */
 #define OPT_SECTION_ALIGNMENT 32
