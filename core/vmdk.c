@@ -1,8 +1,9 @@
-/* vmdk.c: public entry points of the VMDK reader (work in progress: open
- * is not implemented yet and fails with VB_EUNSUPPORTED). */
-#include "vmdk.h"
+/* vmdk.c: the small public entry points of the VMDK reader: probing a
+ * file, names of enums, capacity, close and the failure detail. Opening is
+ * in vmdk_open.c, reading and mapping in vmdk_read.c, checking in
+ * vmdk_check.c. */
+#include "vmdk_internal.h"
 #include "util.h"
-
 const char *vmdk_access_name(vmdk_access access) {
     switch (access) {
     case VMDK_ACCESS_RW:
@@ -35,58 +36,65 @@ const char *vmdk_extent_type_name(vmdk_extent_type type) {
     return "?";
 }
 
+/* True when buf looks like descriptor text: no control bytes other than
+ * whitespace (trailing NUL padding allowed), and a word only descriptors
+ * have near the start. */
+static bool looks_like_descriptor(const uint8_t *buf, size_t n) {
+    size_t text = 0;
+    while (text < n && buf[text] != 0)
+        text++;
+    for (size_t i = text; i < n; i++)
+        if (buf[i] != 0)
+            return false;
+    for (size_t i = 0; i < text; i++)
+        if (buf[i] < 0x20 && buf[i] != '\t' && buf[i] != '\n' && buf[i] != '\r')
+            return false;
+    static const char *const words[] = {"descriptorfile", "createtype", "cid="};
+    for (size_t w = 0; w < VB_ARRAY_SIZE(words); w++) {
+        size_t wl = vb_strlen(words[w]);
+        for (size_t i = 0; i + wl <= text; i++)
+            if (vb_strn_ieq((const char *)buf + i, wl, words[w]))
+                return true;
+    }
+    return false;
+}
+
 int vmdk_probe(const vb_source *src) {
-    (void)src;
+    uint8_t buf[512];
+    size_t n = (size_t)VB_MIN(src->size, (uint64_t)sizeof(buf));
+    if (n < 4 || vb_source_read(src, 0, buf, n) != 0)
+        return VB_EFORMAT;
+    if (vb_memcmp(buf, "KDMV", 4) == 0)
+        return VMDK_KIND_SPARSE;
+    if (vb_memcmp(buf, "COWD", 4) == 0)
+        return VMDK_KIND_COWD;
+    if (looks_like_descriptor(buf, n))
+        return VMDK_KIND_DESCRIPTOR;
     return VB_EFORMAT;
-}
-
-int vmdk_open(vmdk_disk *disk, const vb_source *top, const char *top_name, const vb_opener *opener,
-              const vmdk_open_options *options) {
-    (void)top;
-    (void)top_name;
-    (void)opener;
-    (void)options;
-    vb_diag_clear(&disk->diag);
-    disk->is_open = false;
-    return vb_fail(&disk->diag, VB_EUNSUPPORTED, "vmdk_open: not implemented yet");
-}
-
-int vmdk_read(vmdk_disk *disk, uint64_t offset, void *buf, size_t len) {
-    (void)buf;
-    if (!disk->is_open)
-        return vb_fail(&disk->diag, VB_EINVAL, "disk is not open");
-    if (!vb_range_ok(offset, len, disk->capacity))
-        return VB_ERANGE;
-    return VB_EUNSUPPORTED;
-}
-
-static int disk_source_read(void *ctx, uint64_t offset, void *buf, size_t len) {
-    return vmdk_read(ctx, offset, buf, len);
-}
-
-void vmdk_disk_source(vmdk_disk *disk, vb_source *ret_source) {
-    ret_source->ctx = disk;
-    ret_source->size = disk->capacity;
-    ret_source->read = disk_source_read;
 }
 
 uint64_t vmdk_capacity(const vmdk_disk *disk) {
     return disk->capacity;
 }
 
-int vmdk_map(vmdk_disk *disk, uint64_t offset, vmdk_run *ret_run) {
-    (void)offset;
-    (void)ret_run;
-    return vb_fail(&disk->diag, VB_EUNSUPPORTED, "vmdk_map: not implemented yet");
-}
-
-int vmdk_check(vmdk_disk *disk, vmdk_report_fn report, void *ctx) {
-    (void)report;
-    (void)ctx;
-    return vb_fail(&disk->diag, VB_EUNSUPPORTED, "vmdk_check: not implemented yet");
-}
-
 void vmdk_close(vmdk_disk *disk) {
+    bool can_close = disk->opener.close != NULL;
+    for (unsigned i = 0; i < disk->extent_count && i < VB_EXTENTS_MAX; i++) {
+        vmdk_extent *ext = &disk->extents[i];
+        if (ext->owns_source && can_close)
+            disk->opener.close(disk->opener.ctx, &ext->src);
+        ext->owns_source = false;
+        ext->has_source = false;
+    }
+    for (unsigned i = 0; i < disk->link_count && i < VB_CHAIN_MAX; i++) {
+        vmdk_link *link = &disk->links[i];
+        if (link->owns_file && can_close)
+            disk->opener.close(disk->opener.ctx, &link->file);
+        link->owns_file = false;
+    }
+    disk->extent_count = 0;
+    disk->link_count = 0;
+    disk->capacity = 0;
     disk->is_open = false;
 }
 

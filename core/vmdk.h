@@ -47,9 +47,10 @@ typedef struct vmdk_open_options {
 
 /* Kind of a run of the virtual disk reported by vmdk_map. */
 typedef enum vmdk_run_kind {
-    VMDK_RUN_DATA = 0, /* stored bytes */
-    VMDK_RUN_ZERO = 1, /* reads as zeros and is known zero (ZERO extent, zeroed GTE) */
-    VMDK_RUN_HOLE = 2, /* unallocated in every link: reads as zeros */
+    VMDK_RUN_DATA = 0,     /* stored bytes */
+    VMDK_RUN_ZERO = 1,     /* reads as zeros and is known zero (ZERO extent, zeroed GTE) */
+    VMDK_RUN_HOLE = 2,     /* unallocated in every link: reads as zeros */
+    VMDK_RUN_NOACCESS = 3, /* a NOACCESS extent: reads fail with VB_ENOACCESS */
 } vmdk_run_kind;
 
 typedef struct vmdk_run {

@@ -79,6 +79,8 @@ typedef struct vmdk_extent {
     vmdk_access access;      /* RW, RDONLY, NOACCESS */
     vmdk_extent_type type;   /* FLAT, SPARSE, ZERO, VMFS, VMFSSPARSE, VMFSRDM, VMFSRAW */
     const char *file_name;   /* as written in the descriptor ("" for ZERO, or none) */
+    const char *path;        /* file as opened: joined with the link's folder, or the link's
+                                own path for a monolithic file; NULL when not opened */
     uint64_t sectors;        /* size of this extent in the virtual disk */
     uint64_t flat_offset;    /* flat types: sector in the file where the data starts */
     uint64_t start;          /* first virtual sector of this extent within its link */

@@ -14,6 +14,8 @@ static const char *run_kind_name(vmdk_run_kind kind) {
         return "zero";
     case VMDK_RUN_HOLE:
         return "hole";
+    case VMDK_RUN_NOACCESS:
+        return "noaccess";
     }
     return "?";
 }

@@ -4,9 +4,22 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 UNIT_CFLAGS := $(HOST_CFLAGS) -Itests/unit -Wno-missing-field-initializers
 
-$(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/test.h $(HOST_OBJ)/libcore.a $(PLATFORM_HOST_OBJS) $(BIN_FLAGS_STAMP)
+# Shared test helpers: every other tests/unit/*.c (memdir, image builders),
+# archived and linked into each test binary (and usable by fuzzers).
+UNIT_HELPER_SRCS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
+UNIT_HELPER_OBJS := $(patsubst tests/unit/%.c,$(HOST_OBJ)/tests/unit/%.o,$(UNIT_HELPER_SRCS))
+UNIT_HELPER_LIB := $(HOST_OBJ)/tests/unit/libunithelpers.a
+$(HOST_OBJ)/tests/unit/%.o: tests/unit/%.c $(wildcard tests/unit/*.h) $(CORE_HDRS) $(HOST_FLAGS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) $< $(PLATFORM_HOST_OBJS) $(HOST_OBJ)/libcore.a $(HOST_LDFLAGS) -o $@ $(UNIT_LDLIBS_$*)
+	$(CC) $(UNIT_CFLAGS) -c $< -o $@
+$(UNIT_HELPER_LIB): $(UNIT_HELPER_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(UNIT_HELPER_LIB) $(HOST_OBJ)/libcore.a $(PLATFORM_HOST_OBJS) $(BIN_FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) $< $(UNIT_HELPER_LIB) $(PLATFORM_HOST_OBJS) $(HOST_OBJ)/libcore.a $(HOST_LDFLAGS) -o $@ $(UNIT_LDLIBS_$*)
 
 .PHONY: unit-tests
 unit-tests: $(UNIT_BINS)
