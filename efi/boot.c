@@ -72,7 +72,7 @@ static const char *problem(int err, const vb_diag *layer) {
     if (d && d->err && d->text[0])
         n += vb_format(text + n, sizeof(text) - n, ": %s", d->text);
     EFI_STATUS s = efi_status_last();
-    if (EFI_ERROR(s))
+    if (err == VB_EIO && EFI_ERROR(s))
         vb_format(text + n, sizeof(text) - n, " (firmware: %s)", efi_status_name(s));
     return text;
 }
@@ -261,8 +261,9 @@ static int find_kernel(boot_ctx *c, vb_source *ret_kernel) {
             return r;
         }
     }
-    report(c, "%s: not found on any FAT partition of %s (%u partitions, %s)", kernel,
-           c->e->disk, (unsigned)table.count, part_scheme_name(table.scheme));
+    report(c, "%s: not found on any FAT partition of %s (%s table, %u partition%s)", kernel,
+           c->e->disk, part_scheme_name(table.scheme), (unsigned)table.count,
+           table.count == 1 ? "" : "s");
     return VB_ENOTFOUND;
 }
 
