@@ -15,6 +15,7 @@
 #include "efi_file.h"
 #include "efi_status.h"
 #include "efi_time.h"
+#include "cfg.h"
 #include "error.h"
 #include "fat.h"
 #include "handover.h"
@@ -36,7 +37,8 @@ static efi_blockio raw;
 static uint8_t kernel_path[4096];
 
 typedef struct boot_ctx {
-    const boot_entry *e;
+    const cfg_entry *e;
+    char disk[VB_PATH_MAX + 16]; /* the VMDK as the configuration names it */
     char *msg;
     size_t cap;
     EFI_FILE_PROTOCOL *root;
@@ -84,36 +86,27 @@ static void step(void) {
     efi_status_reset();
 }
 
-static bool has_prefix(const char *s, const char *prefix, const char **ret_rest) {
-    size_t n = vb_strlen(prefix);
-    if (!vb_strn_ieq(s, vb_strnlen(s, n), prefix))
-        return false;
-    *ret_rest = s + n;
-    return true;
-}
-
 /* Opens the VMDK's top-level source: a file next to the loader, or a raw
  * partition named by partuuid= / partlabel=. */
 static int open_top(boot_ctx *c, vb_opener *ret_opener, const char **ret_top_name) {
-    const char *disk_spec = c->e->disk, *rest;
+    const char *disk_spec = c->e->disk;
     int r;
-    bool by_uuid = has_prefix(disk_spec, "partuuid=", &rest);
-    if (by_uuid || has_prefix(disk_spec, "partlabel=", &rest)) {
+    if (c->e->disk_kind != CFG_DISK_PATH) {
         EFI_HANDLE h;
-        if (by_uuid) {
+        if (c->e->disk_kind == CFG_DISK_PARTUUID) {
             part_guid guid;
-            if (!part_guid_parse(rest, vb_strlen(rest), &guid)) {
-                report(c, "%s: not a partition GUID", disk_spec);
+            if (!part_guid_parse(disk_spec, vb_strlen(disk_spec), &guid)) {
+                report(c, "%s: not a partition GUID", c->disk);
                 return VB_EINVAL;
             }
             r = efi_partition_by_guid(guid.bytes, &h);
         } else {
-            r = efi_partition_by_label(rest, &h);
+            r = efi_partition_by_label(disk_spec, &h);
         }
         if (r == 0)
             r = efi_blockio_open(h, &raw, &c->top);
         if (r < 0) {
-            report(c, "%s: %s", disk_spec,
+            report(c, "%s: %s", c->disk,
                    r == VB_EINVAL ? "more than one partition matches" : problem(r, NULL));
             return r;
         }
@@ -122,7 +115,7 @@ static int open_top(boot_ctx *c, vb_opener *ret_opener, const char **ret_top_nam
         ret_opener->ctx = NULL;
         ret_opener->open = NULL;
         ret_opener->close = NULL;
-        *ret_top_name = disk_spec;
+        *ret_top_name = c->disk;
         return 0;
     }
     EFI_LOADED_IMAGE *loaded;
@@ -158,7 +151,7 @@ static int open_disk(boot_ctx *c) {
     step();
     r = vmdk_open(&disk, &c->top, top_name, &opener, &options);
     if (r < 0) {
-        report(c, "%s: %s", c->e->disk, problem(r, NULL));
+        report(c, "%s: %s", c->disk, problem(r, NULL));
         return r;
     }
     c->disk_open = true;
@@ -189,21 +182,21 @@ static void name_partition(boot_ctx *c, const part_entry *p) {
 static const char *where(boot_ctx *c) {
     static char text[VB_PATH_MAX + 64];
     if (c->part_name[0])
-        vb_format(text, sizeof(text), "%s of %s", c->part_name, c->e->disk);
+        vb_format(text, sizeof(text), "%s of %s", c->part_name, c->disk);
     else
-        vb_format(text, sizeof(text), "%s", c->e->disk);
+        vb_format(text, sizeof(text), "%s", c->disk);
     return text;
 }
 
 /* Finds the partition (configured, or the first whose FAT holds the
  * kernel) and leaves fs mounted on it with the kernel open in *ret_kernel. */
 static int find_kernel(boot_ctx *c, vb_source *ret_kernel) {
-    const char *spec = c->e->partition, *rest;
+    cfg_partition_kind kind = c->e->partition_kind;
     const char *kernel = c->e->kernel;
     bool mounted;
     step();
     int r = part_read(&table, &c->disk_src, 0);
-    if (r == VB_EFORMAT && !spec) {
+    if (r == VB_EFORMAT && kind == CFG_PARTITION_AUTO) {
         /* No partition table: a FAT filesystem on the whole disk. */
         c->part_src = c->disk_src;
         name_partition(c, NULL);
@@ -214,21 +207,26 @@ static int find_kernel(boot_ctx *c, vb_source *ret_kernel) {
         return r;
     }
     if (r < 0) {
-        report(c, "%s: partition table: %s", c->e->disk, problem(r, &table.diag));
+        report(c, "%s: partition table: %s", c->disk, problem(r, &table.diag));
         return r;
     }
-    if (spec) {
+    if (kind != CFG_PARTITION_AUTO) {
         const part_entry *p = NULL;
-        uint64_t index;
-        if (has_prefix(spec, "label=", &rest))
-            p = part_find_label(&table, rest);
-        else if (has_prefix(spec, "uuid=", &rest))
-            p = part_find_uuid(&table, rest);
-        else if (vb_parse_u64(spec, vb_strlen(spec), 10, &index) && index <= UINT32_MAX)
-            p = part_find_index(&table, (uint32_t)index);
+        char want[VB_PART_NAME_MAX + 16];
+        if (kind == CFG_PARTITION_LABEL) {
+            p = part_find_label(&table, c->e->partition);
+            vb_format(want, sizeof(want), "label=%s", c->e->partition);
+        } else if (kind == CFG_PARTITION_UUID) {
+            p = part_find_uuid(&table, c->e->partition);
+            vb_format(want, sizeof(want), "uuid=%s", c->e->partition);
+        } else {
+            p = part_find_index(&table, c->e->partition_index);
+            vb_format(want, sizeof(want), "%u", (unsigned)c->e->partition_index);
+        }
         if (!p) {
-            report(c, "%s: no partition '%s' (%u in its %s table)", c->e->disk, spec,
-                   (unsigned)table.count, part_scheme_name(table.scheme));
+            report(c, "%s: no partition %s (%s table, %u partition%s)", c->disk, want,
+                   part_scheme_name(table.scheme), (unsigned)table.count,
+                   table.count == 1 ? "" : "s");
             return VB_ENOTFOUND;
         }
         name_partition(c, p);
@@ -262,7 +260,7 @@ static int find_kernel(boot_ctx *c, vb_source *ret_kernel) {
         }
     }
     report(c, "%s: not found on any FAT partition of %s (%s table, %u partition%s)", kernel,
-           c->e->disk, part_scheme_name(table.scheme), (unsigned)table.count,
+           c->disk, part_scheme_name(table.scheme), (unsigned)table.count,
            table.count == 1 ? "" : "s");
     return VB_ENOTFOUND;
 }
@@ -318,7 +316,7 @@ static int load_initrds(boot_ctx *c) {
     uint64_t total = 0;
     vb_source src;
     int r;
-    for (size_t i = 0; i < c->e->initrd_count; i++) {
+    for (uint32_t i = 0; i < c->e->initrd_count; i++) {
         const char *path = c->e->initrds[i];
         step();
         r = fat_lookup(&fs, path, &file, &src);
@@ -336,7 +334,7 @@ static int load_initrds(boot_ctx *c) {
     }
     c->initrd_size = total;
     uint64_t off = 0;
-    for (size_t i = 0; i < c->e->initrd_count; i++) {
+    for (uint32_t i = 0; i < c->e->initrd_count; i++) {
         const char *path = c->e->initrds[i];
         step();
         r = fat_lookup(&fs, path, &file, &src);
@@ -426,8 +424,14 @@ static EFI_STATUS hand_over(boot_ctx *c, EFI_DEVICE_PATH *path) {
     return EFI_ERROR(res.status) ? res.status : EFI_LOAD_ERROR;
 }
 
-EFI_STATUS boot_entry_run(const boot_entry *e, char *msg, size_t cap) {
+EFI_STATUS boot_entry_run(const cfg_entry *e, char *msg, size_t cap) {
     boot_ctx c = {.e = e, .msg = msg, .cap = cap};
+    if (e->disk_kind == CFG_DISK_PARTUUID)
+        vb_format(c.disk, sizeof(c.disk), "partuuid=%s", e->disk);
+    else if (e->disk_kind == CFG_DISK_PARTLABEL)
+        vb_format(c.disk, sizeof(c.disk), "partlabel=%s", e->disk);
+    else
+        vb_format(c.disk, sizeof(c.disk), "%s", e->disk);
     EFI_DEVICE_PATH *path;
     vb_source kernel;
     EFI_STATUS status = EFI_LOAD_ERROR;

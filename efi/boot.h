@@ -6,23 +6,12 @@
 
 #include <efi.h>
 #include <stddef.h>
-
-/* What the loader needs of a configuration entry (strings are UTF-8 and
- * stay valid during boot_entry_run). */
-typedef struct boot_entry {
-    const char *id;
-    const char *title;
-    const char *disk;      /* "\images\x.vmdk", "partuuid=UUID" or "partlabel=NAME" */
-    const char *partition; /* NULL, "N", "label=NAME" or "uuid=PARTUUID" */
-    const char *kernel;    /* path inside the partition */
-    const char *const *initrds;
-    size_t initrd_count;
-    const char *options; /* kernel command line, "" for none */
-} boot_entry;
+#include "cfg.h"
 
 /* Boots e. Returns only on failure, or when the kernel returns: then msg
- * holds ONE line naming the entry, the file concerned and the problem, and
- * the result is an error status for the firmware. */
-EFI_STATUS boot_entry_run(const boot_entry *e, char *msg, size_t cap);
+ * holds ONE line naming the entry, the file concerned (the VMDK, or the
+ * kernel or initrd path inside it) and the problem, and the result is an
+ * error status for the firmware. */
+EFI_STATUS boot_entry_run(const cfg_entry *e, char *msg, size_t cap);
 
 #endif
