@@ -22,7 +22,7 @@ static const struct {
     {"EDEFLATE", "bad compressed data"},
     {"ECHECKSUM", "checksum mismatch"},
     {"ECID", "parent CID mismatch"},
-    {"ELOOP", "parent chain loops"},
+    {"ELOOP", "chain loops back on itself"},
     {"ETRUNCATED", "truncated"},
 };
 

@@ -25,7 +25,7 @@ typedef enum vb_err {
     VB_EDEFLATE = -12,    /* compressed data is invalid */
     VB_ECHECKSUM = -13,   /* a CRC or Adler-32 does not match */
     VB_ECID = -14,        /* a parent's CID does not match the child's parentCID */
-    VB_ELOOP = -15,       /* a parent chain loops back on itself */
+    VB_ELOOP = -15,       /* a chain loops: VMDK parents, FAT clusters, MBR EBRs */
     VB_ETRUNCATED = -16,  /* data ends before a structure it must hold */
 } vb_err;
 

@@ -60,10 +60,11 @@
 #endif
 
 /* vmdk_check's duplicate-grain detector: a bitmap of this many bytes (one
- * bit per grain slot of an extent file). Files with more grain slots than
- * bits are checked in several passes over their grain tables. */
+ * bit per grain-sized slot of an extent file), kept in the disk's scratch
+ * buffer. 32 KiB = 262144 slots = 16 GiB of 64 KiB grains per pass; larger
+ * files are checked in several passes over their grain tables. */
 #ifndef VB_CHECK_BITMAP_BYTES
-#define VB_CHECK_BITMAP_BYTES (64u * 1024u)
+#define VB_CHECK_BITMAP_BYTES (32u * 1024u)
 #endif
 
 /* Largest grain, in bytes (grain buffer and compressed-input buffer of
@@ -75,6 +76,108 @@
 /* Number of decompressed grains kept for streamOptimized reads. */
 #ifndef VB_GRAIN_CACHE_ENTRIES
 #define VB_GRAIN_CACHE_ENTRIES 2
+#endif
+
+/* ---- partition tables (core/part*.c) ---- */
+
+/* Most partitions kept in a part_table (GPT entries in use, or MBR primary
+ * plus logical partitions). GPT disks normally have 128 slots. */
+#ifndef VB_PART_MAX
+#define VB_PART_MAX 128
+#endif
+
+/* Largest GPT partition entry array (entry count x entry size), in bytes.
+ * The usual array is 128 x 128 = 16 KiB; 1 MiB allows 8192 entries. */
+#ifndef VB_GPT_ARRAY_BYTES_MAX
+#define VB_GPT_ARRAY_BYTES_MAX (1024u * 1024u)
+#endif
+
+/* Scratch buffer of a part_table (one 4096-byte sector; the GPT entry array
+ * is read through it in pieces). Also the largest GPT entry size accepted. */
+#ifndef VB_PART_IO_BYTES
+#define VB_PART_IO_BYTES 4096
+#endif
+
+/* Longest GPT partition name after UTF-16 -> UTF-8 conversion, NUL included
+ * (36 UTF-16 units, at most 3 bytes each). */
+#ifndef VB_PART_NAME_MAX
+#define VB_PART_NAME_MAX 112
+#endif
+
+/* Most extended boot records followed in an MBR logical-partition chain. */
+#ifndef VB_MBR_LOGICAL_MAX
+#define VB_MBR_LOGICAL_MAX 64
+#endif
+
+/* ---- FAT (core/fat*.c) ---- */
+
+/* FAT cache: blocks of the file allocation table kept in a fat_fs, each of
+ * VB_FAT_CACHE_BLOCK_BYTES. 8 x 4 KiB holds 8192 FAT32 entries (32 MiB of
+ * 4 KiB clusters) at once; a sequential read needs only one block at a time. */
+#ifndef VB_FAT_CACHE_BLOCKS
+#define VB_FAT_CACHE_BLOCKS 8
+#endif
+#ifndef VB_FAT_CACHE_BLOCK_BYTES
+#define VB_FAT_CACHE_BLOCK_BYTES 4096
+#endif
+
+/* Longest file name after UCS-2 -> UTF-8 conversion, NUL included: a long
+ * file name has at most 255 UTF-16 units, 3 bytes each. */
+#ifndef VB_FAT_NAME_MAX
+#define VB_FAT_NAME_MAX 768
+#endif
+
+/* Most 32-byte entries in one directory (the FAT specification's limit). A
+ * directory chain longer than this is reported as corrupt. */
+#ifndef VB_FAT_DIR_ENTRIES_MAX
+#define VB_FAT_DIR_ENTRIES_MAX 65536
+#endif
+
+/* ---- loader configuration (core/cfg.c) ---- */
+
+/* Largest configuration file the loader reads, in bytes. */
+#ifndef VB_CFG_FILE_MAX
+#define VB_CFG_FILE_MAX 65536
+#endif
+
+/* Most boot entries kept; later ones are reported and left out. */
+#ifndef VB_CFG_ENTRIES_MAX
+#define VB_CFG_ENTRIES_MAX 32
+#endif
+
+/* Most initrd lines per entry. */
+#ifndef VB_CFG_INITRDS_MAX
+#define VB_CFG_INITRDS_MAX 8
+#endif
+
+/* Longest configuration line, in bytes, without its line break. */
+#ifndef VB_CFG_LINE_MAX
+#define VB_CFG_LINE_MAX 4096
+#endif
+
+/* Longest value (after comment and whitespace trimming), NUL excluded.
+ * Linux's x86 command line limit is 2048 bytes. */
+#ifndef VB_CFG_VALUE_MAX
+#define VB_CFG_VALUE_MAX 2048
+#endif
+
+/* Bytes of value text kept per configuration (all values, NUL included). */
+#ifndef VB_CFG_POOL_BYTES
+#define VB_CFG_POOL_BYTES 32768
+#endif
+
+/* Most diagnostics kept; more are counted in cfg_config.messages_dropped. */
+#ifndef VB_CFG_MESSAGES_MAX
+#define VB_CFG_MESSAGES_MAX 32
+#endif
+
+/* Menu timeout when the file has no `timeout` line, and the largest value
+ * accepted, in seconds. */
+#ifndef VB_CFG_TIMEOUT_DEFAULT
+#define VB_CFG_TIMEOUT_DEFAULT 5
+#endif
+#ifndef VB_CFG_TIMEOUT_MAX
+#define VB_CFG_TIMEOUT_MAX 3600
 #endif
 
 #endif

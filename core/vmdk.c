@@ -47,7 +47,7 @@ static bool looks_like_descriptor(const uint8_t *buf, size_t n) {
         if (buf[i] != 0)
             return false;
     for (size_t i = 0; i < text; i++)
-        if (buf[i] < 0x20 && buf[i] != '\t' && buf[i] != '\n' && buf[i] != '\r')
+        if ((buf[i] < 0x20 && buf[i] != '\t' && buf[i] != '\n' && buf[i] != '\r') || buf[i] == 0x7f)
             return false;
     static const char *const words[] = {"descriptorfile", "createtype", "cid="};
     for (size_t w = 0; w < VB_ARRAY_SIZE(words); w++) {

@@ -137,6 +137,12 @@ typedef struct vmdk_table_cache {
     vmdk_table_block blocks[VB_GT_CACHE_ENTRIES];
 } vmdk_table_cache;
 
+/* Scratch size: a whole descriptor, or vmdk_check's bitmap plus two
+ * 16 KiB grain-table buffers (a COWD table is 16 KiB), whichever is more. */
+#define VMDK_CHECK_SCRATCH_BYTES (VB_CHECK_BITMAP_BYTES + 2u * 16384u)
+#define VMDK_SCRATCH_BYTES                                                                         \
+    (VB_DESCRIPTOR_MAX > VMDK_CHECK_SCRATCH_BYTES ? VB_DESCRIPTOR_MAX : VMDK_CHECK_SCRATCH_BYTES)
+
 typedef struct vmdk_disk {
     vb_diag diag;              /* last failure (vmdk_detail) */
     bool is_open;              /* vmdk_open succeeded and vmdk_close not yet called */
@@ -150,9 +156,10 @@ typedef struct vmdk_disk {
     size_t strings_used; /* bytes used in strings[] */
     char strings[VB_STRING_POOL_MAX];
     vmdk_table_cache cache;
-    /* Scratch for descriptor text and grain-directory scans during open
-     * and check; never holds data between calls. */
-    uint8_t scratch[VB_DESCRIPTOR_MAX] __attribute__((aligned(8)));
+    /* Scratch for descriptor text and grain-directory scans during open,
+     * and for vmdk_check's bitmap and table buffers; never holds data
+     * between calls. */
+    uint8_t scratch[VMDK_SCRATCH_BYTES] __attribute__((aligned(8)));
 } vmdk_disk;
 
 #endif

@@ -152,7 +152,9 @@ int vmdk_sparse_check_gte(const vmdk_extent *ext, uint64_t gd_index, uint64_t gt
                        "sector %u",
                        name, (unsigned long long)gd_index, (unsigned long long)gt_index, gte);
     uint64_t grain = gd_index * sp->gtes_per_gt + gt_index;
-    uint64_t bytes = vmdk_grain_bytes(sp, grain);
+    /* A compressed grain starts with its 12-byte marker prefix; its length
+     * is only known from the marker itself. */
+    uint64_t bytes = sp->compressed ? 12 : vmdk_grain_bytes(sp, grain);
     uint64_t end_sector = (uint64_t)gte + (bytes + VMDK_SECTOR - 1) / VMDK_SECTOR;
     if (!vb_range_ok((uint64_t)gte * VMDK_SECTOR, bytes, ext->src.size))
         return vb_fail(

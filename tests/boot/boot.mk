@@ -14,3 +14,9 @@ boot-tests: $(BOOT_PAYLOAD) $(BOOT_HAVE_LOADER) | $(BUILD)/.deps-test
 	    $(if $(BOOT_ONLY),--only '$(BOOT_ONLY)') tests/boot/cases.txt
 
 TEST_STEPS += boot-tests
+
+# make demo: boots a Debian kernel out of a VMDK with vmdkboot, on this
+# terminal. INTERACTIVE=1 leaves you at the busybox shell.
+INTERACTIVE ?= 0
+demo: all $(BOOT_PAYLOAD) | $(BUILD)/.deps-test
+	tests/boot/demo --loader $(BOOT_LOADER) --payload $(BOOT_PAYLOAD) $(if $(filter 1,$(INTERACTIVE)),--interactive)
