@@ -102,12 +102,14 @@ static int wait_input(EFI_EVENT timer, EFI_INPUT_KEY *key) {
 
 menu_action menu_run(menu *m) {
     UINTN rows;
+    if (m->selected >= m->count)
+        m->selected = 0;
+    if (!efi_st->ConIn)
+        return MENU_BOOT; /* no keyboard at all: boot the default */
     layout l = {0};
     con_size(&l.columns, &rows);
     size_t room = rows > MENU_FIRST_ROW + 6 ? rows - (MENU_FIRST_ROW + 6) : 1;
     l.visible = VB_MIN(m->count, room);
-    if (m->selected >= m->count)
-        m->selected = 0;
     scroll_to(&l, m->selected);
 
     unsigned remaining = m->timeout;

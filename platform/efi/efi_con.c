@@ -8,6 +8,8 @@
 /* Converts UTF-8 to UCS-2 in chunks and hands them to ConOut. */
 void con_write(const char *s, size_t n) {
     CHAR16 out[129];
+    if (!efi_st->ConOut)
+        return; /* headless firmware: nowhere to write */
     size_t used = 0;
     size_t i = 0;
     while (i < n) {
@@ -40,25 +42,26 @@ void con_printf(const char *fmt, ...) {
 }
 
 void con_set_attr(UINTN attribute) {
+    if (!efi_st->ConOut)
+        return;
     efi_st->ConOut->SetAttribute(efi_st->ConOut, attribute);
 }
 
 void con_clear(void) {
+    if (!efi_st->ConOut)
+        return;
     efi_st->ConOut->ClearScreen(efi_st->ConOut);
 }
 
 void con_set_cursor(UINTN column, UINTN row) {
+    if (!efi_st->ConOut)
+        return;
     efi_st->ConOut->SetCursorPosition(efi_st->ConOut, column, row);
-}
-
-UINTN con_row(void) {
-    SIMPLE_TEXT_OUTPUT_MODE *mode = efi_st->ConOut->Mode;
-    return (mode && mode->CursorRow > 0) ? (UINTN)mode->CursorRow : 0;
 }
 
 void con_size(UINTN *ret_columns, UINTN *ret_rows) {
     UINTN cols = 80, rows = 25;
-    SIMPLE_TEXT_OUTPUT_MODE *mode = efi_st->ConOut->Mode;
+    SIMPLE_TEXT_OUTPUT_MODE *mode = efi_st->ConOut ? efi_st->ConOut->Mode : NULL;
     if (mode &&
         !EFI_ERROR(efi_st->ConOut->QueryMode(efi_st->ConOut, (UINTN)mode->Mode, &cols, &rows))) {
         *ret_columns = cols;
@@ -70,5 +73,7 @@ void con_size(UINTN *ret_columns, UINTN *ret_rows) {
 }
 
 void con_cursor_visible(BOOLEAN on) {
+    if (!efi_st->ConOut)
+        return;
     efi_st->ConOut->EnableCursor(efi_st->ConOut, on);
 }

@@ -13,8 +13,6 @@ void con_write(const char *s, size_t n);
 void con_set_attr(UINTN attribute);
 void con_clear(void);
 void con_set_cursor(UINTN column, UINTN row);
-/* Current cursor row (0 if the firmware does not report one). */
-UINTN con_row(void);
 /* Text columns and rows of the current mode (80x25 if unknown). */
 void con_size(UINTN *ret_columns, UINTN *ret_rows);
 void con_cursor_visible(BOOLEAN on);
