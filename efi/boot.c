@@ -48,9 +48,9 @@ typedef struct boot_ctx {
     vb_source disk_src;
     vb_slice slice;
     vb_source part_src;
-    char part_name[48];         /* "partition 2", or "" for a whole-disk FAT */
-    EFI_HANDLE device;          /* the device the VMDK lives on */
-    void *kernel, *initrd;      /* AllocatePages buffers */
+    char part_name[48];    /* "partition 2", or "" for a whole-disk FAT */
+    EFI_HANDLE device;     /* the device the VMDK lives on */
+    void *kernel, *initrd; /* AllocatePages buffers */
     uint64_t kernel_size, initrd_size;
 } boot_ctx;
 
@@ -328,8 +328,8 @@ static int load_initrds(boot_ctx *c) {
     if (total == 0)
         return 0; /* no initrd, or only empty ones: publish none */
     if (total > SIZE_MAX || (r = efi_pages_alloc(total, &c->initrd)) < 0) {
-        report(c, "%s in %s: cannot allocate %lu bytes for the initrd", c->e->initrds[0],
-               where(c), (unsigned long)total);
+        report(c, "%s in %s: cannot allocate %lu bytes for the initrd", c->e->initrds[0], where(c),
+               (unsigned long)total);
         return VB_ELIMIT;
     }
     c->initrd_size = total;

@@ -41,8 +41,8 @@ int config_load(cfg_config *cfg, char *notes, size_t cap) {
             vb_format(line, sizeof(line), "vmdkboot.conf: line %u: %s: %s", (unsigned)m->line,
                       cfg_severity_name(m->severity), m->text);
         else
-            vb_format(line, sizeof(line), "vmdkboot.conf: %s: %s",
-                      cfg_severity_name(m->severity), m->text);
+            vb_format(line, sizeof(line), "vmdkboot.conf: %s: %s", cfg_severity_name(m->severity),
+                      m->text);
         used = note(notes, cap, used, line);
     }
     if (cfg->messages_dropped) {

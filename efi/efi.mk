@@ -83,7 +83,7 @@ $(EFI_OBJ)/vmdkboot-nonx.efi: $(EFI_OBJ)/vmdkboot.so $(EFI_OBJ)/sbat.csv
 	    --add-section .sbat=$(EFI_OBJ)/sbat.csv \
 	    --set-section-flags .sbat=contents,alloc,load,readonly,data \
 	    --change-section-address .sbat=0x$$end \
-	    --target efi-app-x86_64 --subsystem=10 $< $@
+	    --strip-all --target efi-app-x86_64 --subsystem=10 $< $@
 $(BUILD)/vmdkboot.efi: $(EFI_OBJ)/vmdkboot-nonx.efi $(BUILD)/tools/pe_tool
 	cp $< $@.tmp
 	$(BUILD)/tools/pe_tool nx $@.tmp

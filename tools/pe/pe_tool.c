@@ -6,7 +6,8 @@
  *                       application subsystem, NX_COMPAT, page-aligned
  *                       sections, no section both writable and executable,
  *                       an .sbat section with the sbat and vmdkboot lines,
- *                       and a correct CheckSum
+ *                       nothing after the last section, and a correct
+ *                       CheckSum
  *
  * objcopy 2.40 has no switch for NX_COMPAT, hence this tool. The input is
  * our own build output but is parsed defensively all the same. */
@@ -26,6 +27,7 @@
 
 /* Offsets inside the PE32+ optional header. */
 #define OPT_SECTION_ALIGNMENT 32
+#define OPT_SIZE_OF_HEADERS   60
 #define OPT_CHECKSUM          64
 #define OPT_SUBSYSTEM         68
 #define OPT_DLL_CHARS         70
@@ -151,12 +153,15 @@ static int cmd_check(const char *file) {
     if (le32(opt + OPT_CHECKSUM) != checksum(&p))
         bad |= fail(file, "CheckSum does not match the file");
     bool sbat = false;
+    uint64_t file_end = le32(opt + OPT_SIZE_OF_HEADERS);
     for (unsigned i = 0; i < p.nsections; i++) {
         const uint8_t *s = p.data + p.sections + (size_t)i * SECTION_HEADER_SIZE;
         char name[9] = {0};
         memcpy(name, s, 8);
         uint32_t vaddr = le32(s + 12), raw_size = le32(s + 16), raw_off = le32(s + 20);
         uint32_t flags = le32(s + 36);
+        if (raw_size && (uint64_t)raw_off + raw_size > file_end)
+            file_end = (uint64_t)raw_off + raw_size;
         if (vaddr % PE_PAGE) {
             fprintf(stderr, "pe_tool: %s: section %s is not page-aligned (0x%x)\n", file, name,
                     vaddr);
@@ -180,6 +185,10 @@ static int cmd_check(const char *file) {
     }
     if (!sbat && !bad)
         bad |= fail(file, "no .sbat section");
+    /* Authenticode hashes the sections and then whatever follows them: a
+     * COFF symbol table left there would be signed as opaque extra data. */
+    if (file_end != p.size)
+        bad |= fail(file, "bytes after the last section (symbols not stripped?)");
     if (!bad)
         printf("%s: PE32+ x86-64, EFI application, NX_COMPAT, %u page-aligned sections, "
                "no W+X, .sbat ok, checksum ok, %zu bytes\n",
