@@ -29,6 +29,16 @@ static bool mbr_is_extended(uint8_t type) {
     return type == 0x05 || type == 0x0F || type == 0x85;
 }
 
+/* A FAT boot sector also ends in 0x55AA: a jump instruction, a plausible
+ * bytes-per-sector field and "FAT" in the FAT12/16 or FAT32 type field mean
+ * a filesystem without a partition table, as Linux decides too. */
+static bool mbr_is_fat_boot_sector(const uint8_t *s) {
+    uint16_t bps = vb_le16(s + 11);
+    bool jump = (s[0] == 0xEB && s[2] == 0x90) || s[0] == 0xE9;
+    bool fat = vb_memcmp(s + 54, "FAT", 3) == 0 || vb_memcmp(s + 82, "FAT", 3) == 0;
+    return jump && fat && bps >= 512 && bps <= 4096 && vb_is_pow2_u64(bps);
+}
+
 static bool mbr_has_boot_signature(const uint8_t *sector) {
     return sector[MBR_BOOT_SIGNATURE] == 0x55 && sector[MBR_BOOT_SIGNATURE + 1] == 0xAA;
 }
@@ -119,6 +129,9 @@ static int mbr_parse(part_table *table, const vb_source *disk, uint32_t sector_s
         return vb_fail(&table->diag, r, "cannot read the MBR: %s", vb_err_message(r));
     if (!mbr_has_boot_signature(s))
         return vb_fail(&table->diag, VB_EFORMAT, "no MBR: sector 0 has no 0x55AA signature");
+    if (mbr_is_fat_boot_sector(s))
+        return vb_fail(&table->diag, VB_EFORMAT,
+                       "no MBR: sector 0 is a FAT boot sector (a filesystem without partitions)");
     /* Copy the primary entries out: the scratch buffer is reused for EBRs. */
     uint8_t primary[4][MBR_ENTRY_SIZE];
     vb_memcpy(primary, s + MBR_ENTRIES, sizeof(primary));
@@ -158,6 +171,8 @@ static int mbr_parse(part_table *table, const vb_source *disk, uint32_t sector_s
         if (r)
             return r;
     }
+    if (table->count == 0)
+        return vb_fail(&table->diag, VB_EFORMAT, "no MBR partitions: all four entries are empty");
     return 0;
 }
 

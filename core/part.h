@@ -62,7 +62,8 @@ typedef struct part_table {
  * detect it (a GPT header at byte 4096 rather than 512 means 4096; else 512).
  * A GPT is used when the MBR has a protective (0xEE) entry or LBA 1 holds a
  * GPT header; otherwise the MBR (with extended/logical partitions). Returns
- * 0, VB_EFORMAT (no partition table), VB_ECORRUPT, VB_ECHECKSUM (GPT: both
+ * 0, VB_EFORMAT (no partition table: no 0x55AA signature, a FAT boot sector
+ * in sector 0, or an MBR that lists no partition), VB_ECORRUPT, VB_ECHECKSUM (GPT: both
  * copies fail their CRC), VB_ELOOP (EBR chain), VB_ELIMIT, VB_EINVAL (bad
  * sector_size) or the source's I/O error; table->diag says why. */
 int part_read(part_table *table, const vb_source *disk, uint32_t sector_size);

@@ -41,6 +41,16 @@ vmdk_table_block *vmdk_cache_find(vmdk_table_cache *cache, unsigned extent_index
     return NULL;
 }
 
+bool vmdk_cache_contains(const vmdk_table_cache *cache, unsigned extent_index, uint32_t role,
+                         uint64_t offset) {
+    const vmdk_table_block *set =
+        &cache->blocks[set_of(extent_index, role, offset) * VMDK_CACHE_WAYS];
+    for (unsigned w = 0; w < VMDK_CACHE_WAYS; w++)
+        if (set[w].extent == extent_index + 1 && set[w].role == role && set[w].offset == offset)
+            return true;
+    return false;
+}
+
 vmdk_table_block *vmdk_cache_claim(vmdk_table_cache *cache, unsigned extent_index, uint32_t role,
                                    uint64_t offset) {
     vmdk_table_block *set = &cache->blocks[set_of(extent_index, role, offset) * VMDK_CACHE_WAYS];

@@ -97,6 +97,10 @@ void vmdk_cache_reset(vmdk_table_cache *cache);
 vmdk_table_block *vmdk_cache_find(vmdk_table_cache *cache, unsigned extent_index, uint32_t role,
                                   uint64_t offset);
 
+/* True when the block is cached (no LRU update, no hit counted). */
+bool vmdk_cache_contains(const vmdk_table_cache *cache, unsigned extent_index, uint32_t role,
+                         uint64_t offset);
+
 /* Claims the least recently used slot of the set of (extent, role,
  * offset), tagged but with undefined entries; the caller fills it or calls
  * vmdk_cache_drop on failure. */

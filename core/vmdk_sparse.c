@@ -304,6 +304,92 @@ static int load_gt_block(vmdk_disk *disk, vmdk_extent *ext, uint32_t gt_sector, 
     return r;
 }
 
+/* Most table blocks read ahead in one platform read (16 x 2 KiB = 32 KiB,
+ * within the scratch buffer). */
+#define PREFETCH_BLOCKS 16u
+
+typedef struct planned_block {
+    uint64_t gd_index, block;
+    uint32_t gde, count;
+    uint64_t at; /* byte offset in the file */
+} planned_block;
+
+/* On a miss, reads the missing block together with the blocks that follow
+ * it in the file in lookup order (the rest of a COWD table, then the next
+ * tables of the directory when they are stored back to back, as common
+ * writers do) with one platform read, checks them and installs them in the
+ * cache. Returns the missing block, or NULL when it could not be served
+ * this way (the caller then loads it alone, with the redundant-copy
+ * fallback). Uses the scratch buffer only for the duration of the call. */
+static vmdk_table_block *prefetch(vmdk_disk *disk, unsigned extent_index, uint32_t gde,
+                                  uint64_t gd_index, uint64_t block) {
+    vmdk_extent *ext = &disk->extents[extent_index];
+    const vmdk_sparse_info *sp = &ext->sparse;
+    const uint64_t blocks_per_gt =
+        (sp->gtes_per_gt + VB_GT_BLOCK_ENTRIES - 1) / VB_GT_BLOCK_ENTRIES;
+    planned_block plan[PREFETCH_BLOCKS];
+    unsigned n = 0;
+    uint64_t start = (uint64_t)gde * VMDK_SECTOR + block * VB_GT_BLOCK_ENTRIES * 4, end = start;
+    vb_diag saved = disk->diag;
+    VB_STATIC_ASSERT(PREFETCH_BLOCKS * (VB_GT_BLOCK_ENTRIES * 4 + VMDK_SECTOR) <=
+                         VMDK_SCRATCH_BYTES,
+                     "prefetch must fit the scratch buffer");
+    while (n < PREFETCH_BLOCKS) {
+        planned_block p;
+        if (n == 0) {
+            p = (planned_block){gd_index, block, gde, 0, start};
+        } else if (plan[n - 1].block + 1 < blocks_per_gt) {
+            p = plan[n - 1];
+            p.block++;
+            p.at = (uint64_t)p.gde * VMDK_SECTOR + p.block * VB_GT_BLOCK_ENTRIES * 4;
+        } else {
+            uint32_t next;
+            p.gd_index = plan[n - 1].gd_index + 1;
+            if (p.gd_index >= sp->gd_entries ||
+                vmdk_sparse_gde(disk, extent_index, sp->active_gd_offset, p.gd_index, &next) != 0 ||
+                next == 0 || !table_fits(next, sp->gtes_per_gt, header_sectors(sp), ext->src.size))
+                break;
+            p.gde = next;
+            p.block = 0;
+            p.at = (uint64_t)next * VMDK_SECTOR;
+            /* Only tables stored right after the previous one (padding to
+             * the next sector allowed). */
+            if (p.at < end || p.at - end >= VMDK_SECTOR)
+                break;
+        }
+        p.count = (uint32_t)VB_MIN((uint64_t)VB_GT_BLOCK_ENTRIES,
+                                   sp->gtes_per_gt - p.block * VB_GT_BLOCK_ENTRIES);
+        if (n > 0 && vmdk_cache_contains(&disk->cache, extent_index, VMDK_BLOCK_GT, p.at))
+            break;
+        plan[n++] = p;
+        end = p.at + (uint64_t)p.count * 4;
+    }
+    disk->diag = saved;
+    if (vb_source_read(&ext->src, start, disk->scratch, (size_t)(end - start)) != 0)
+        return NULL;
+    /* Install the read-ahead blocks first, the missing one last (most
+     * recently used). A block that fails its checks is not installed: it
+     * will be loaded alone, with the fallback, if it is ever needed. */
+    vmdk_table_block *target = NULL;
+    for (unsigned k = n; k-- > 0;) {
+        const planned_block *p = &plan[(k + 1) % n];
+        const uint8_t *src = disk->scratch + (p->at - start);
+        bool ok = true;
+        for (uint32_t i = 0; ok && i < p->count; i++)
+            ok = vmdk_sparse_check_gte(ext, p->gd_index, p->block * VB_GT_BLOCK_ENTRIES + i,
+                                       vb_le32(src + i * 4), &disk->diag) == 0;
+        disk->diag = saved;
+        if (!ok)
+            continue;
+        vmdk_table_block *b = vmdk_cache_claim(&disk->cache, extent_index, VMDK_BLOCK_GT, p->at);
+        for (uint32_t i = 0; i < p->count; i++)
+            b->entries[i] = vb_le32(src + i * 4);
+        if (p == &plan[0])
+            target = b;
+    }
+    return target;
+}
+
 /* The cached, checked block of grain table gd_index holding entry gt_index. */
 static int gt_block(vmdk_disk *disk, unsigned extent_index, uint32_t gde, uint64_t gd_index,
                     uint64_t gt_index, vmdk_table_block **ret_block, uint32_t *ret_count) {
@@ -315,6 +401,9 @@ static int gt_block(vmdk_disk *disk, unsigned extent_index, uint32_t gde, uint64
     uint64_t at = (uint64_t)gde * VMDK_SECTOR + block * VB_GT_BLOCK_ENTRIES * 4;
     *ret_count = count;
     *ret_block = vmdk_cache_find(&disk->cache, extent_index, VMDK_BLOCK_GT, at);
+    if (*ret_block)
+        return 0;
+    *ret_block = prefetch(disk, extent_index, gde, gd_index, block);
     if (*ret_block)
         return 0;
     vmdk_table_block *b = vmdk_cache_claim(&disk->cache, extent_index, VMDK_BLOCK_GT, at);

@@ -585,6 +585,33 @@ TEST(test_mbr_built) {
     CHECK_ERR(mbr_read(&t, &disk, 100), VB_EINVAL);
 }
 
+/* A filesystem without a partition table, and an MBR listing nothing, are
+ * "no partition table" (the loader then tries the whole disk as FAT). */
+TEST(test_no_partition_table) {
+    static part_table t;
+    static const char *const images[] = {"fat12.img", "fat16.img", "fat32.img"};
+    for (size_t i = 0; i < VB_ARRAY_SIZE(images); i++) {
+        vb_source disk;
+        CHECK_ERR(host_source_open(image_path(images[i]), &disk), 0);
+        CHECK_ERR(part_read(&t, &disk, 0), VB_EFORMAT);
+        CHECK(contains(t.diag.text, "FAT boot sector"));
+        CHECK_ERR(mbr_read(&t, &disk, 512), VB_EFORMAT);
+        host_source_close(&disk);
+    }
+    static uint8_t data[64 * 1024];
+    vb_memsource mem;
+    vb_source disk;
+    vb_memsource_init(&mem, data, sizeof(data), &disk);
+    data[510] = 0x55;
+    data[511] = 0xAA;
+    CHECK_ERR(part_read(&t, &disk, 0), VB_EFORMAT);
+    CHECK(contains(t.diag.text, "all four entries are empty"));
+    mbr_entry(data, 3, 0, 0x83, 8, 8);
+    CHECK_ERR(part_read(&t, &disk, 0), 0);
+    CHECK_U64(t.count, 1);
+    CHECK_U64(t.entries[0].index, 4);
+}
+
 TEST(test_guid_text) {
     static const struct {
         const char *text;
@@ -629,4 +656,5 @@ TEST(test_guid_text) {
 
 TEST_MAIN(TEST_ENTRY(test_gpt_sgdisk), TEST_ENTRY(test_part_lookup), TEST_ENTRY(test_part_open_fat),
           TEST_ENTRY(test_mbr_sfdisk), TEST_ENTRY(test_gpt_corrupt), TEST_ENTRY(test_gpt_4096),
-          TEST_ENTRY(test_gpt_small_disks), TEST_ENTRY(test_mbr_built), TEST_ENTRY(test_guid_text))
+          TEST_ENTRY(test_gpt_small_disks), TEST_ENTRY(test_mbr_built),
+          TEST_ENTRY(test_no_partition_table), TEST_ENTRY(test_guid_text))

@@ -153,6 +153,58 @@ TEST(test_batching) {
     memdir_free(&d);
 }
 
+/* Tables stored back to back are read ahead together: a whole read of a
+ * disk with 16 small KDMV tables, or three COWD tables (24 cache blocks),
+ * needs one directory read, one or two table reads and one data read. */
+TEST(test_table_prefetch) {
+    static const struct {
+        int format;
+        uint64_t capacity, grain;
+        uint32_t gtes;
+        unsigned long reads, loads;
+    } cases[] = {
+        {IMG_KDMV, 64 * 8, 8, 4, 3, 17},   /* GD + 16 tables in one read + data */
+        {IMG_COWD, 3 * 4096, 1, 0, 4, 25}, /* GD + 24 blocks in two reads + data */
+    };
+    for (size_t i = 0; i < VB_ARRAY_SIZE(cases); i++) {
+        memdir d;
+        memdir_init(&d);
+        sparse_spec spec = {cases[i].format,
+                            cases[i].capacity,
+                            cases[i].grain,
+                            cases[i].gtes,
+                            1,
+                            0,
+                            false,
+                            NULL,
+                            0};
+        sparse_builder b;
+        sb_init(&b, &spec);
+        uint64_t bytes = cases[i].capacity * 512, gbytes = cases[i].grain * 512;
+        uint8_t *expected = malloc(bytes);
+        pattern_fill(expected, bytes, 8, 0);
+        for (uint64_t g = 0; g * gbytes < bytes; g++)
+            sb_put(&b, g, expected + g * gbytes);
+        uint8_t *img;
+        size_t size;
+        sparse_layout layout;
+        sb_finish(&b, &img, &size, &layout);
+        memdir_add(&d, "p.vmdk", img, size);
+        test_disk td;
+        CHECK_ERR(td_open(&td, &d, "p.vmdk", NULL), 0);
+        unsigned long before = d.reads;
+        CHECK(td_read_equals(&td, 0, expected, bytes));
+        CHECK_U64(d.reads - before, cases[i].reads);
+        CHECK_U64(td.disk->cache.loads, cases[i].loads);
+        td_close(&td);
+        sb_free(&b);
+        sb_free_layout(&layout);
+        free(img);
+        free(expected);
+        memdir_free(&d);
+    }
+}
+
 /* Header fields: each mutation of a valid image and the error it gives. */
 TEST(test_header_validation) {
     static uint8_t expected[CAPACITY * 512];
@@ -421,6 +473,6 @@ TEST(test_2tib) {
     memdir_free(&d);
 }
 
-TEST_MAIN(TEST_ENTRY(test_read_small), TEST_ENTRY(test_batching),
+TEST_MAIN(TEST_ENTRY(test_read_small), TEST_ENTRY(test_batching), TEST_ENTRY(test_table_prefetch),
           TEST_ENTRY(test_header_validation), TEST_ENTRY(test_redundant_gd),
           TEST_ENTRY(test_compressed_unsupported), TEST_ENTRY(test_2tib))
