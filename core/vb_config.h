@@ -133,6 +133,47 @@
 #define VB_FAT_DIR_ENTRIES_MAX 65536
 #endif
 
+/* ---- ext2/3/4 (core/ext4*.c) ---- */
+
+/* Mapping runs cached per open ext4 file (each a stretch of logical blocks
+ * that is contiguous on disk, or zeros). A tree walk or indirect-block read
+ * refills up to this many at once, so a sequential read walks the extent
+ * tree once per VB_EXT4_RUNS extents. 24 bytes each. */
+#ifndef VB_EXT4_RUNS
+#define VB_EXT4_RUNS 16
+#endif
+
+/* Directory read window of an ext4_dir, in bytes (at least 264: the
+ * largest entry, 8 bytes of header and a 255-byte name, plus slack). */
+#ifndef VB_EXT4_DIR_WINDOW
+#define VB_EXT4_DIR_WINDOW 1024
+#endif
+
+/* Largest directory read, in bytes (VB_ELIMIT beyond). A directory of
+ * 100000 entries with 40-byte names is about 5 MiB. Bounds the work a
+ * hostile directory can cause. */
+#ifndef VB_EXT4_DIR_BYTES_MAX
+#define VB_EXT4_DIR_BYTES_MAX (32u * 1024u * 1024u)
+#endif
+
+/* Longest file name, NUL included (ext2/3/4 names are at most 255 bytes). */
+#ifndef VB_EXT4_NAME_MAX
+#define VB_EXT4_NAME_MAX 256
+#endif
+
+/* Path buffer of a lookup, NUL included: the rest of the path after each
+ * symlink target is substituted must fit (VB_ELIMIT beyond). Lives on the
+ * stack during a lookup. */
+#ifndef VB_EXT4_PATH_MAX
+#define VB_EXT4_PATH_MAX 1024
+#endif
+
+/* Most symbolic links followed during one lookup (VB_ELOOP beyond). Linux
+ * allows 40; boot paths use one or two. */
+#ifndef VB_EXT4_SYMLINKS_MAX
+#define VB_EXT4_SYMLINKS_MAX 16
+#endif
+
 /* ---- loader configuration (core/cfg.c) ---- */
 
 /* Largest configuration file the loader reads, in bytes. */
@@ -178,6 +219,44 @@
 #endif
 #ifndef VB_CFG_TIMEOUT_MAX
 #define VB_CFG_TIMEOUT_MAX 3600
+#endif
+
+/* ---- streamOptimized (core/vmdk_stream.c) ---- */
+
+/* Marker walk (the fallback for a streamOptimized file whose footer or
+ * grain directory is missing or unusable, e.g. an interrupted download):
+ * most grains it can map, 8 bytes each in the disk struct. 65536 grains =
+ * 4 GiB of stored data in 64 KiB grains; a file holding more grain markers
+ * fails to open with VB_ELIMIT. One extent per disk can be walked. */
+#ifndef VB_STREAM_WALK_GRAINS_MAX
+#define VB_STREAM_WALK_GRAINS_MAX 65536
+#endif
+
+/* Compressed input read ahead of a sequential streamOptimized read, on top
+ * of one largest compressed grain: following grains that fit come from the
+ * same platform read. */
+#ifndef VB_STREAM_READAHEAD_BYTES
+#define VB_STREAM_READAHEAD_BYTES (256u * 1024u)
+#endif
+
+/* ---- inflate (core/inflate.c) ---- */
+
+/* inflate: index bits of the primary decode tables. Codes longer than this
+ * go through a second-level table. 11 and 8 keep the tables in L1 and make
+ * nearly every symbol a single lookup. Litlen: 9..15, dist: 5..15. */
+#ifndef VB_INFLATE_LITLEN_BITS
+#define VB_INFLATE_LITLEN_BITS 11
+#endif
+#ifndef VB_INFLATE_DIST_BITS
+#define VB_INFLATE_DIST_BITS 8
+#endif
+
+/* inflate: most blocks in a row that produce no output. Each empty block
+ * costs a table build (a few thousand table writes for a dynamic one) for a
+ * handful of input bits; real encoders emit at most a few in a row (flush
+ * markers). */
+#ifndef VB_INFLATE_EMPTY_BLOCKS_MAX
+#define VB_INFLATE_EMPTY_BLOCKS_MAX 64
 #endif
 
 #endif

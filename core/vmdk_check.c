@@ -319,6 +319,16 @@ static void check_sparse(check_state *st, unsigned ei) {
         problem(st, VB_ECORRUPT, "%s: overHead %llu sectors is past the end of file (%llu)", name,
                 (unsigned long long)sp->overhead,
                 (unsigned long long)(ext->src.size / VMDK_SECTOR));
+    if (sp->stream_layout == VMDK_STREAM_WALKED) {
+        /* No usable directory to check: say how the map was recovered. */
+        const vmdk_stream_state *ss = &disk->stream;
+        problem(st, ss->walk_cause,
+                "%s: no usable grain directory; %u grains found by marker walk (stopped at "
+                "sector %llu: %s)",
+                name, ss->walk_count, (unsigned long long)ss->walk_end_sector,
+                vmdk_walk_end_name(ss->walk_end));
+        return;
+    }
     check_directory(st, ei, sp->gd_offset, "primary");
     if (sp->flags & VMDK_FLAG_REDUNDANT_GD && sp->format == VMDK_SPARSE_KDMV) {
         if (sp->rgd_offset == 0) {

@@ -19,6 +19,7 @@
 #include "error.h"
 #include "source.h"
 #include "vb_config.h"
+#include "vmdk_stream.h"
 
 /* Value of CID / parentCID meaning "none" (a base link's parentCID). */
 #define VMDK_CID_NONE 0xffffffffu
@@ -72,6 +73,7 @@ typedef struct vmdk_sparse_info {
     bool rgd_usable;             /* the redundant GD exists and lies within the file */
     bool using_rgd;              /* the primary GD was unusable: lookups use the redundant one */
     uint64_t active_gd_offset;   /* sector of the GD lookups use (gd_offset or rgd_offset) */
+    vmdk_stream_layout stream_layout; /* compressed extents: where the grain map came from */
 } vmdk_sparse_info;
 
 /* One extent of a link. */
@@ -160,6 +162,9 @@ typedef struct vmdk_disk {
      * and for vmdk_check's bitmap and table buffers; never holds data
      * between calls. */
     uint8_t scratch[VMDK_SCRATCH_BYTES] __attribute__((aligned(8)));
+    /* streamOptimized: inflate tables, compressed-input window, grain
+     * cache, marker-walk map (vmdk_stream.c). */
+    vmdk_stream_state stream;
 } vmdk_disk;
 
 #endif

@@ -66,8 +66,25 @@ int vmdk_sparse_map(vmdk_disk *disk, unsigned extent_index, uint64_t off, uint64
                     vmdk_piece *ret_piece);
 
 /* Reads a COMPRESSED piece into buf (piece->length bytes). The one place
- * where compressed grains are read: streamOptimized plugs in here. */
+ * where compressed grains are read (vmdk_stream.c). */
 int vmdk_sparse_read_grain(vmdk_disk *disk, const vmdk_piece *piece, void *buf);
+
+/* Scans the grain directory of a sparse extent and falls back to the
+ * redundant one when the primary is unusable; sets active_gd_offset. */
+int vmdk_sparse_use_directory(vmdk_disk *disk, unsigned extent_index);
+
+/* ---- streamOptimized (vmdk_stream.c) ---- */
+
+/* Forgets every cached grain, window and walk map (vmdk_open). */
+void vmdk_stream_reset(vmdk_stream_state *st);
+
+/* Finishes opening a compressed (or gdOffset all-ones) KDMV extent whose
+ * header is parsed: footer, grain directory, or the marker walk. */
+int vmdk_stream_open(vmdk_disk *disk, unsigned extent_index);
+
+/* vmdk_sparse_map for an extent whose map came from the marker walk. */
+int vmdk_stream_map(vmdk_disk *disk, unsigned extent_index, uint64_t off, uint64_t max_len,
+                    vmdk_piece *ret_piece);
 
 /* Grain-directory entry gd_index of an extent, from the GD at gd_offset
  * (sectors), through the table cache. */

@@ -1,7 +1,7 @@
 /* vmdk_sparse.c: sparse extents: the hosted "KDMV" header (versions 1-3),
  * grain directory / grain table lookup shared with COWD (vmdk_cowd.c), the
- * redundant-directory fallback, and the one function through which
- * compressed grains are read (streamOptimized plugs in there).
+ * redundant-directory fallback. Compressed (streamOptimized) extents are
+ * finished by vmdk_stream.c, which also reads their grains.
  *
  * Trusts nothing in the file: every header field is range-checked against
  * the file size at open, every grain-directory entry of the directory in
@@ -112,15 +112,17 @@ int vmdk_sparse_parse_header(const uint8_t h[512], uint64_t file_size, vmdk_spar
     }
     if (info->gd_offset == GD_AT_END) /* streamOptimized: the footer holds the real one */
         return 0;
-    if (info->gd_entries && !table_fits(info->gd_offset, info->gd_entries, 1, file_size))
+    info->rgd_usable = (info->flags & VMDK_FLAG_REDUNDANT_GD) && info->rgd_offset != 0 &&
+                       table_fits(info->rgd_offset, info->gd_entries, 1, file_size);
+    info->active_gd_offset = info->gd_offset;
+    /* A compressed extent can do without: vmdk_stream.c walks its markers. */
+    if (info->gd_entries && !table_fits(info->gd_offset, info->gd_entries, 1, file_size) &&
+        !info->compressed)
         return vb_fail(diag, VB_ECORRUPT,
                        "%s: grain directory (%llu entries at sector %llu) does not fit in the file "
                        "(%llu bytes)",
                        name, (unsigned long long)info->gd_entries,
                        (unsigned long long)info->gd_offset, (unsigned long long)file_size);
-    info->rgd_usable = (info->flags & VMDK_FLAG_REDUNDANT_GD) && info->rgd_offset != 0 &&
-                       table_fits(info->rgd_offset, info->gd_entries, 1, file_size);
-    info->active_gd_offset = info->gd_offset;
     return 0;
 }
 
@@ -216,13 +218,6 @@ int vmdk_sparse_open(vmdk_disk *disk, unsigned extent_index) {
         r = vmdk_sparse_parse_header(h, ext->src.size, sp, name, &disk->diag);
         if (r)
             return r;
-        if (sp->compressed)
-            return vb_fail(&disk->diag, VB_EUNSUPPORTED,
-                           "%s: streamOptimized not yet supported (compressed grains)", name);
-        if (sp->gd_offset == GD_AT_END)
-            return vb_fail(&disk->diag, VB_EUNSUPPORTED,
-                           "%s: streamOptimized not yet supported (grain directory in footer)",
-                           name);
     } else if (magic == COWD_MAGIC) {
         if (ext->src.size < VMDK_COWD_HEADER_SIZE)
             return vb_fail(&disk->diag, VB_ETRUNCATED,
@@ -243,10 +238,17 @@ int vmdk_sparse_open(vmdk_disk *disk, unsigned extent_index) {
         return vb_fail(&disk->diag, VB_ECORRUPT,
                        "%s: descriptor gives the extent %llu sectors but its header says %llu",
                        name, (unsigned long long)ext->sectors, (unsigned long long)sp->capacity);
+    if (sp->format == VMDK_SPARSE_KDMV && (sp->compressed || sp->gd_offset == GD_AT_END))
+        return vmdk_stream_open(disk, extent_index);
+    return vmdk_sparse_use_directory(disk, extent_index);
+}
 
+int vmdk_sparse_use_directory(vmdk_disk *disk, unsigned extent_index) {
+    vmdk_extent *ext = &disk->extents[extent_index];
+    vmdk_sparse_info *sp = &ext->sparse;
     /* The grain directory in use: the primary, or the redundant one when
      * the primary cannot be read or points outside the file. */
-    r = scan_gd(disk, ext, sp->gd_offset, "grain directory");
+    int r = scan_gd(disk, ext, sp->gd_offset, "grain directory");
     if (r == 0)
         return 0;
     if (!sp->rgd_usable)
@@ -444,6 +446,8 @@ int vmdk_sparse_map(vmdk_disk *disk, unsigned extent_index, uint64_t off, uint64
     uint64_t gt_index = grain % sp->gtes_per_gt;
     uint64_t limit = VB_MIN(max_len, sp->capacity * VMDK_SECTOR - off);
     uint32_t gde;
+    if (sp->stream_layout == VMDK_STREAM_WALKED)
+        return vmdk_stream_map(disk, extent_index, off, max_len, ret_piece);
     vb_memset(ret_piece, 0, sizeof(*ret_piece));
     ret_piece->extent = extent_index;
     int r = vmdk_sparse_gde(disk, extent_index, sp->active_gd_offset, gd_index, &gde);
@@ -486,12 +490,4 @@ int vmdk_sparse_map(vmdk_disk *disk, unsigned extent_index, uint64_t off, uint64
     }
     ret_piece->length = VB_MIN(length, limit);
     return 0;
-}
-
-int vmdk_sparse_read_grain(vmdk_disk *disk, const vmdk_piece *piece, void *buf) {
-    (void)buf;
-    return vb_fail(&disk->diag, VB_EUNSUPPORTED,
-                   "%s: streamOptimized not yet supported (compressed grain %llu)",
-                   vmdk_extent_label(&disk->extents[piece->extent]),
-                   (unsigned long long)piece->grain);
 }

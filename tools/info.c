@@ -114,6 +114,15 @@ static void print_text(const tool_args *args, const vmdk_disk *disk) {
                 printf("       %s%s%s%s\n", s->compressed ? "compressed " : "",
                        s->markers ? "markers " : "", s->zeroed_gte ? "zeroed-grain-GTEs " : "",
                        s->unclean_shutdown ? "unclean-shutdown" : "");
+            if (s->stream_layout == VMDK_STREAM_WALKED) {
+                const vmdk_stream_state *st = &disk->stream;
+                printf("       stream: recovered by marker walk: %" PRIu32
+                       " grains, stopped at sector %" PRIu64 " (%s)\n",
+                       st->walk_count, st->walk_end_sector, vmdk_walk_end_name(st->walk_end));
+                printf("       (%s)\n", st->walk_cause_text);
+            } else if (s->stream_layout != VMDK_STREAM_NONE) {
+                printf("       stream: %s\n", vmdk_stream_layout_name(s->stream_layout));
+            }
         }
         if (link->ddb_count) {
             printf("  ddb:\n");
@@ -176,12 +185,20 @@ static void print_json(const tool_args *args, const vmdk_disk *disk) {
                        ", \"gd_entries\": %" PRIu64 ", \"gd_offset\": %" PRIu64
                        ", \"rgd_offset\": %" PRIu64 ", \"using_rgd\": %s, \"overhead\": %" PRIu64
                        ", \"compressed\": %s, \"markers\": %s, \"zeroed_gte\": %s"
-                       ", \"unclean_shutdown\": %s}",
+                       ", \"unclean_shutdown\": %s",
                        sparse_format_name(s->format), s->version, s->flags, s->capacity,
                        s->grain_sectors, s->gtes_per_gt, s->gd_entries, s->gd_offset, s->rgd_offset,
                        s->using_rgd ? "true" : "false", s->overhead,
                        s->compressed ? "true" : "false", s->markers ? "true" : "false",
                        s->zeroed_gte ? "true" : "false", s->unclean_shutdown ? "true" : "false");
+                static const char *const layouts[] = {"none", "header_gd", "footer_gd", "walked"};
+                printf(", \"stream_layout\": \"%s\"", layouts[s->stream_layout & 3]);
+                if (s->stream_layout == VMDK_STREAM_WALKED)
+                    printf(", \"walk_grains\": %" PRIu32 ", \"walk_end_sector\": %" PRIu64
+                           ", \"walk_end\": \"%s\"",
+                           disk->stream.walk_count, disk->stream.walk_end_sector,
+                           vmdk_walk_end_name(disk->stream.walk_end));
+                putchar('}');
             }
             putchar('}');
         }

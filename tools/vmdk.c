@@ -21,15 +21,21 @@ static const char usage_text[] =
     "                               write the virtual disk's bytes to stdout\n"
     "  map IMAGE [--json]           data, zero and hole ranges, and which link holds them\n"
     "  check IMAGE                  validate all metadata; list every problem\n"
+    "  ls IMAGE[@PARTITION] [PATH] [--json]\n"
+    "                               list a directory (or one file) of a FAT filesystem\n"
+    "  get IMAGE[@PARTITION] PATH   write a file of a FAT filesystem to stdout\n"
     "\n"
     "options:\n"
     "  --allow-escape   allow absolute and '..' extent and parent paths\n"
     "  --ignore-cid     open even when a parent's CID does not match parentCID\n"
-    "  --json           machine-readable output (info, map)\n"
+    "  --json           machine-readable output (info, map, ls)\n"
     "  --offset BYTES   cat: start here (default 0)\n"
     "  --length BYTES   cat: this many bytes (default: to the end of the disk)\n"
     "  --stats          print the platform read calls to stderr when done\n"
     "  -h, --help       this text\n"
+    "\n"
+    "PARTITION is a 1-based index, label=NAME or uuid=PARTUUID; without it, the\n"
+    "first partition holding FAT (or the whole disk if it has no partition table).\n"
     "\n"
     "BYTES is decimal or 0x-hexadecimal, optionally followed by K, M, G or T\n"
     "(powers of 1024) or s (512-byte sectors).\n"
@@ -172,15 +178,14 @@ static const struct option long_options[] = {
 typedef struct tool_command {
     const char *name;
     int (*run)(const tool_args *args);
-    int extra_args; /* positional arguments after IMAGE */
+    int min_extra, max_extra; /* positional arguments after IMAGE */
     bool json, cat_options;
 } tool_command;
 
 static const tool_command commands[] = {
-    {"info", tool_cmd_info, 0, true, false},
-    {"cat", tool_cmd_cat, 0, false, true},
-    {"map", tool_cmd_map, 0, true, false},
-    {"check", tool_cmd_check, 0, false, false},
+    {"info", tool_cmd_info, 0, 0, true, false}, {"cat", tool_cmd_cat, 0, 0, false, true},
+    {"map", tool_cmd_map, 0, 0, true, false},   {"check", tool_cmd_check, 0, 0, false, false},
+    {"ls", tool_cmd_ls, 0, 1, true, false},     {"get", tool_cmd_get, 1, 1, false, false},
 };
 
 int main(int argc, char **argv) {
@@ -241,7 +246,7 @@ int main(int argc, char **argv) {
     args.command = cmd->name;
     if (npos < 2)
         return tool_usage_error("%s: no IMAGE given", cmd->name);
-    if (npos - 2 != cmd->extra_args)
+    if (npos - 2 < cmd->min_extra || npos - 2 > cmd->max_extra)
         return tool_usage_error("%s: wrong number of arguments", cmd->name);
     args.image = positional[1];
     for (int i = 2; i < npos; i++)

@@ -74,5 +74,7 @@ int tool_cmd_info(const tool_args *args);
 int tool_cmd_cat(const tool_args *args);
 int tool_cmd_map(const tool_args *args);
 int tool_cmd_check(const tool_args *args);
+int tool_cmd_ls(const tool_args *args);  /* fs.c */
+int tool_cmd_get(const tool_args *args); /* fs.c */
 
 #endif

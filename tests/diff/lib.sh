@@ -1,5 +1,6 @@
 # lib.sh: shared helpers for the differential tests (sourced, not run).
-# Expects: VMDK (build/vmdk), LIBVMDK_CAT, OUT (a scratch folder under build/).
+# Expects: VMDK (build/vmdk), LIBVMDK_CAT, STREAMCMP (a fast `cmp - FILE`),
+# OUT (a scratch folder under build/).
 set -euo pipefail
 
 PASSES=0
@@ -65,10 +66,10 @@ expect_status() {
     shift 3
     run_capture "$name" "$@"
     if [ "$STATUS" -ne "$want" ]; then
-        fail "$name: exit status $STATUS, want $want: $(head -c 300 "$OUT/$name.err")"
+        fail "$name: exit status $STATUS, want $want: $(head -c 300 "$OUT/$name.err")$(head -c 300 "$OUT/$name.out" | tr -d '\0')"
     elif [ -n "$text" ] && ! grep -qF -- "$text" "$OUT/$name.err"; then
         fail "$name: stderr lacks '$text': $(head -c 300 "$OUT/$name.err")"
-    elif [ "$want" -ne 0 ] && [ "$(wc -l <"$OUT/$name.err")" -ne 1 ]; then
+    elif [ -n "$text" ] && [ "$want" -ne 0 ] && [ "$(wc -l <"$OUT/$name.err")" -ne 1 ]; then
         fail "$name: want exactly one line on stderr, got: $(head -c 300 "$OUT/$name.err")"
     else
         pass
@@ -81,7 +82,7 @@ expect_cat() {
     local name=$1 image=$2 raw=$3
     shift 3
     set +e
-    "$VMDK" cat "$image" "$@" 2>"$OUT/$name.err" | cmp -s - "$raw"
+    "$VMDK" cat "$image" "$@" 2>"$OUT/$name.err" | "$STREAMCMP" "$raw" 2>/dev/null
     local st=("${PIPESTATUS[@]}")
     set -e
     # cmp quits at the first difference, and vmdk then sees EPIPE (exit 1,
@@ -94,3 +95,74 @@ expect_cat() {
         pass
     fi
 }
+
+# le64 FILE OFFSET: the little-endian u64 at byte OFFSET of FILE.
+le64() { od -An -t u8 -j "$2" -N 8 "$1" | tr -d ' '; }
+
+# embedded_get IMAGE: prints the embedded descriptor of a KDMV sparse file
+# (NUL padding removed).
+embedded_get() {
+    local off size
+    off=$(le64 "$1" 28)
+    size=$(le64 "$1" 36)
+    dd if="$1" bs=512 skip="$off" count="$size" status=none | tr -d '\0'
+}
+
+# embedded_set IMAGE TEXTFILE: replaces the embedded descriptor in place,
+# NUL-padded to the space the header reserves (fails if it does not fit).
+embedded_set() {
+    local off size bytes
+    off=$(le64 "$1" 28)
+    size=$(le64 "$1" 36)
+    bytes=$(stat -c %s "$2")
+    [ "$bytes" -le $((size * 512)) ] || {
+        echo "embedded_set: $2 does not fit in $size sectors" >&2
+        return 1
+    }
+    { cat "$2"; head -c $((size * 512 - bytes)) /dev/zero; } |
+        dd of="$1" bs=512 seek="$off" conv=notrunc status=none
+}
+
+# json_get FILE EXPR: evaluates a Python expression over the JSON in FILE
+# bound to `j`, prints the result.
+json_get() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
+
+# expect_eq NAME GOT WANT
+expect_eq() {
+    if [ "$2" == "$3" ]; then pass; else fail "$1: got '$2', want '$3'"; fi
+}
+
+# put_le32 FILE OFFSET VALUE / put_le64: writes a little-endian integer in place.
+put_le() {
+    local file=$1 off=$2 val=$3 n=$4 i bytes=""
+    for ((i = 0; i < n; i++)); do
+        bytes+=$(printf '\\x%02x' $(((val >> (8 * i)) & 255)))
+    done
+    printf "$bytes" | dd of="$file" bs=1 seek="$off" conv=notrunc status=none
+}
+put_le32() { put_le "$1" "$2" "$3" 4; }
+put_le64() { put_le "$1" "$2" "$3" 8; }
+le32() { od -An -t u4 -j "$2" -N 4 "$1" | tr -d ' '; }
+
+# expect_check NAME IMAGE COUNT TEXT: `vmdk check` lists COUNT problems
+# (exit 1, or exit 0 when COUNT is 0), every problem line is
+# "IMAGE: ECORRUPT: ..." and one of them contains TEXT.
+expect_check() {
+    local name=$1 image=$2 count=$3 text=$4 want=1
+    [ "$count" -eq 0 ] && want=0
+    run_capture "$name" "$VMDK" check "$image"
+    local problems
+    problems=$(grep -c "^$image: E[A-Z]*: " "$OUT/$name.out" || true)
+    if [ "$STATUS" -ne "$want" ]; then
+        fail "$name: exit status $STATUS, want $want: $(head -c 400 "$OUT/$name.out" "$OUT/$name.err")"
+    elif [ "$problems" -ne "$count" ]; then
+        fail "$name: $problems problems listed, want $count: $(head -c 400 "$OUT/$name.out")"
+    elif ! grep -qF -- "$text" "$OUT/$name.out"; then
+        fail "$name: output lacks '$text': $(head -c 400 "$OUT/$name.out")"
+    else
+        pass
+    fi
+}
+
+# slice FILE OFFSET LENGTH: prints LENGTH bytes of FILE from byte OFFSET.
+slice() { dd if="$1" bs=1M iflag=skip_bytes,count_bytes skip="$2" count="$3" status=none; }

@@ -26,6 +26,7 @@ LAYOUTS=(
 )
 
 for layout in "${LAYOUTS[@]}"; do
+    [ -n "${ONLY_LAYOUT:-}" ] && [ "${layout%% *}" != "$ONLY_LAYOUT" ] && continue
     read -r lname size seed segs <<<"$layout"
     src="$OUT/$lname.src.raw"
     # shellcheck disable=SC2086
@@ -35,6 +36,7 @@ for layout in "${LAYOUTS[@]}"; do
         opts="subformat=$subformat"
         [ "$sf" != "$subformat" ] && opts="$opts,${sf#*+}"
         tag="$lname-${sf//[+=]/_}"
+        t0=$SECONDS
         dir="$OUT/$tag"
         rm -rf "$dir"
         mkdir -p "$dir"
@@ -44,15 +46,25 @@ for layout in "${LAYOUTS[@]}"; do
         qemu-img convert -f vmdk -O raw "$img" "$ref"
         capacity=$(stat -c %s "$ref")
 
-        expect_cat "$tag.cat" "$img" "$ref"
+        # Piping 5 GiB costs seconds (minutes on a loaded machine): the big
+        # layout is compared whole where extent boundaries matter, and
+        # through the windows below elsewhere.
+        if [ "$lname" != big ] || [[ "$sf" == *twoGb* ]] || [ "$sf" = monolithicSparse ]; then
+            expect_cat "$tag.cat" "$img" "$ref"
+        fi
 
         # Unaligned partial reads against the same bytes of the reference.
-        for r in "0 1" "511 1025" "$((capacity - 777)) 777" "$((capacity / 3 + 13)) 200000"; do
+        windows=("0 1" "511 1025" "$((capacity - 777)) 777" "$((capacity / 3 + 13)) 200000")
+        # shellcheck disable=SC2206
+        [ "$lname" = big ] && for seg in $segs; do
+            windows+=("${seg%%:*} ${seg#*:}")
+        done
+        for r in "${windows[@]}"; do
             read -r off len <<<"$r"
             [ $((off + len)) -le "$capacity" ] || continue
             set +e
             "$VMDK" cat "$img" --offset "$off" --length "$len" 2>"$OUT/$tag.part.err" |
-                cmp -s - <(tail -c +$((off + 1)) "$ref" | head -c "$len")
+                "$STREAMCMP" <(slice "$ref" "$off" "$len") 2>/dev/null
             st=("${PIPESTATUS[@]}")
             set -e
             if [ "${st[0]}" -ne 0 ] || [ "${st[1]}" -ne 0 ]; then
@@ -62,8 +74,15 @@ for layout in "${LAYOUTS[@]}"; do
             fi
         done
 
-        # Second oracle.
-        if "$LIBVMDK_CAT" "$img" 2>"$dir/libvmdk.err" | cmp -s - "$ref"; then
+        # Second oracle. libvmdk needs ~25 s for 5 GiB of holes: on the big
+        # layout it reads the 8 MiB around the first extent boundary only.
+        lv=("$img") lvref=("$ref")
+        if [ "$lname" = big ]; then
+            lv=("$img" $((2 * GiB - 4 * MiB)) $((8 * MiB)))
+            slice "$ref" $((2 * GiB - 4 * MiB)) $((8 * MiB)) >"$dir/window.raw"
+            lvref=("$dir/window.raw")
+        fi
+        if "$LIBVMDK_CAT" "${lv[@]}" 2>"$dir/libvmdk.err" | "$STREAMCMP" "${lvref[0]}" 2>/dev/null; then
             pass
         elif [ -s "$dir/libvmdk.err" ]; then
             note "libvmdk cannot read $tag: $(head -c 150 "$dir/libvmdk.err")"
@@ -91,9 +110,10 @@ for layout in "${LAYOUTS[@]}"; do
             fail "$tag: info --json failed or is not JSON: $(head -c 200 "$dir/info.err")"
         fi
         expect_status "$tag.check" 0 "" "$VMDK" check "$img"
+        echo "  $tag: $((SECONDS - t0)) s"
 
         # Keep the disk space of the big layout in check.
-        [ "$lname" = big ] && rm -f "$ref" "$dir"/*.vmdk.raw
+        [ "$lname" = big ] && rm -f "$ref" "$dir/window.raw"
     done
 done
 finish qemu_matrix

@@ -38,7 +38,7 @@ mkfs_fat() {
     mdel -i "$img" ::/pad2.bin ::/pad4.bin
     if [ "$bits" = 32 ]; then
         # Forget FSInfo's next-free hint so allocation starts at the holes.
-        printf '\xff\xff\xff\xff' | dd of="$img" bs=1 seek=$((512 + 492)) conv=notrunc status=none
+        printf '\xff\xff\xff\xff' | dd of="$img" bs=1 seek=$((512 + 492)) conv=notrunc,sparse status=none
     fi
     mcopy -i "$img" src/frag.bin ::/
     mdel -i "$img" ::/pad1.bin ::/pad3.bin ::/pad5.bin ::/pad6.bin
@@ -59,9 +59,9 @@ sgdisk -U 11111111-2222-3333-4444-555555555555 \
     -n 3:0:+40M -t 3:EF00 -c 3:"fat32 part" -u 3:AAAAAAAA-BBBB-CCCC-DDDD-000000000003 \
     -n 5:0:+1M -t 5:8300 -c 5:"linux" -u 5:AAAAAAAA-BBBB-CCCC-DDDD-000000000005 \
     gpt.img > sgdisk.log
-dd if=fat12.img of=gpt.img bs=1M seek=1 conv=notrunc status=none
-dd if=fat16.img of=gpt.img bs=1M seek=5 conv=notrunc status=none
-dd if=fat32.img of=gpt.img bs=1M seek=29 conv=notrunc status=none
+dd if=fat12.img of=gpt.img bs=1M seek=1 conv=notrunc,sparse status=none
+dd if=fat16.img of=gpt.img bs=1M seek=5 conv=notrunc,sparse status=none
+dd if=fat32.img of=gpt.img bs=1M seek=29 conv=notrunc,sparse status=none
 
 # ---- MBR disk: a primary FAT12, an extended partition with three logicals --
 truncate -s $((40 * mib)) mbr.img
@@ -74,8 +74,8 @@ size=2048, type=83
 size=49152, type=6
 size=2048, type=82
 SFDISK
-dd if=fat12.img of=mbr.img bs=512 seek=2048 conv=notrunc status=none
-dd if=fat16.img of=mbr.img bs=512 seek=16384 conv=notrunc status=none
+dd if=fat12.img of=mbr.img bs=512 seek=2048 conv=notrunc,sparse status=none
+dd if=fat16.img of=mbr.img bs=512 seek=16384 conv=notrunc,sparse status=none
 
 rm -f pad*.bin
 cd ..

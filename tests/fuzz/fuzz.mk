@@ -1,0 +1,87 @@
+# tests/fuzz/fuzz.mk: libFuzzer harnesses (clang 14, ASan + UBSan), one per
+# parser: every tests/fuzz/fuzz_NAME.c (but fuzz_util.c) is a harness NAME
+# with its corpus in tests/fuzz/corpus/NAME and its regression inputs in
+# tests/fuzz/regressions/NAME.
+#   make fuzz            each harness for FUZZ_SECONDS (default 300); new
+#                        corpus entries are merged (minimised) into
+#                        tests/fuzz/corpus/NAME
+#   make fuzz-test       (part of `make test`) each harness for
+#                        FUZZ_TEST_SECONDS (20), then every corpus and
+#                        regression input replayed by the libFuzzer build
+#                        and by a gcc ASan + UBSan build
+#   make fuzz-NAME       one harness for FUZZ_SECONDS
+# core/ is compiled with clang into build/fuzz/obj with the same sanitizers
+# and -DVB_FUZZ_NO_CHECKSUM=1 (CRC-32 and Adler-32 checks pass).
+FUZZ_CC ?= clang-14
+FUZZ_SECONDS ?= 300
+FUZZ_TEST_SECONDS ?= 20
+FUZZ_DIR := $(BUILD)/fuzz
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_COMMON := -O1 -g $(FUZZ_SAN) -DVB_FUZZ_NO_CHECKSUM=1 -Wall -Wextra -Wshadow -Wvla
+FUZZ_CORE_CFLAGS = -std=c11 -ffreestanding -nostdinc \
+    -isystem $(shell $(FUZZ_CC) -print-resource-dir)/include -fno-stack-protector \
+    $(FUZZ_COMMON) -fsanitize=fuzzer-no-link
+FUZZ_HOST_CFLAGS := -std=gnu11 $(FUZZ_COMMON) -Werror -Icore -Itests/unit -Itests/fuzz \
+    -Wno-missing-field-initializers -fsanitize=fuzzer-no-link
+
+FUZZ_HARNESS_SRCS := $(sort $(filter-out tests/fuzz/fuzz_util.c,$(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_HARNESS_SRCS))
+FUZZ_BINS := $(patsubst %,$(FUZZ_DIR)/fuzz_%,$(FUZZ_NAMES))
+FUZZ_REPLAY_BINS := $(patsubst %,$(BUILD)/asan/replay_%,$(FUZZ_NAMES))
+
+# Per-harness extra libraries and libFuzzer options.
+FUZZ_LDLIBS_inflate := -lz
+FUZZ_OPTS_vmdk := -max_len=65536 -dict=tests/fuzz/vmdk.dict
+FUZZ_OPTS_descriptor := -max_len=8192 -dict=tests/fuzz/vmdk.dict
+FUZZ_OPTS_part := -max_len=20480
+FUZZ_OPTS_fat := -max_len=20480
+FUZZ_OPTS_inflate := -max_len=65536
+FUZZ_OPTS_cfg := -max_len=8192 -dict=tests/fuzz/cfg.dict
+
+FUZZ_CORE_OBJS := $(patsubst core/%.c,$(FUZZ_DIR)/obj/core/%.o,$(filter-out core/mem.c,$(CORE_SRCS)))
+$(FUZZ_DIR)/obj/core/%.o: core/%.c $(CORE_HDRS) | $(BUILD)/.deps-test
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CORE_CFLAGS) -c $< -o $@
+$(FUZZ_DIR)/obj/libcore.a: $(FUZZ_CORE_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+FUZZ_HELPER_SRCS := tests/fuzz/fuzz_util.c tests/unit/memdir.c tests/unit/vmdk_image.c
+FUZZ_HELPER_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_HELPER_SRCS))
+$(FUZZ_DIR)/obj/tests/%.o: tests/%.c $(wildcard tests/unit/*.h tests/fuzz/*.h) $(CORE_HDRS) | $(BUILD)/.deps-test
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_HOST_CFLAGS) -c $< -o $@
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_HELPER_OBJS) $(FUZZ_DIR)/obj/libcore.a $(wildcard tests/fuzz/*.h)
+	$(FUZZ_CC) $(FUZZ_HOST_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_HELPER_OBJS) $(FUZZ_DIR)/obj/libcore.a -o $@ $(FUZZ_LDLIBS_$*)
+
+# The same harnesses with replay_main.c under gcc's ASan + UBSan (asan.mk).
+ASAN_HELPER_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(FUZZ_HELPER_SRCS) tests/fuzz/replay_main.c)
+$(BUILD)/asan/replay_%: tests/fuzz/fuzz_%.c $(ASAN_HELPER_OBJS) $(BUILD)/asan/libcore.a $(wildcard tests/fuzz/*.h)
+	$(CC) $(ASAN_HOST_CFLAGS) -Itests/unit -Itests/fuzz -Wno-missing-field-initializers $< $(ASAN_HELPER_OBJS) $(BUILD)/asan/libcore.a -o $@ $(FUZZ_LDLIBS_$*)
+
+.PHONY: fuzz fuzz-test fuzz-build $(patsubst %,fuzz-%,$(FUZZ_NAMES))
+fuzz-build: $(FUZZ_BINS) $(FUZZ_REPLAY_BINS)
+
+fuzz-test: $(FUZZ_BINS) $(FUZZ_REPLAY_BINS) | $(BUILD)/.deps-test
+	@$(foreach n,$(FUZZ_NAMES),tests/fuzz/run.sh test $(n) $(FUZZ_TEST_SECONDS) $(FUZZ_DIR) "$(FUZZ_OPTS_$(n))" &&) true
+	@$(foreach n,$(FUZZ_NAMES),tests/fuzz/run.sh replay $(n) 0 $(FUZZ_DIR) &&) true
+
+$(patsubst %,fuzz-%,$(FUZZ_NAMES)): fuzz-%: $(FUZZ_DIR)/fuzz_% | $(BUILD)/.deps-test
+	tests/fuzz/run.sh fuzz $* $(FUZZ_SECONDS) $(FUZZ_DIR) "$(FUZZ_OPTS_$*)"
+
+fuzz: $(patsubst %,fuzz-%,$(FUZZ_NAMES))
+
+TEST_STEPS += fuzz-test
+
+# Seeds: `make fuzz-seeds` rewrites the seed-* inputs of the committed
+# corpora (run by hand when a harness or format changes; the results are
+# committed). mkseeds.c handcrafts, mkseeds.sh adds images made by the
+# standard tools.
+$(BUILD)/tests/fuzz/mkseeds: tests/fuzz/mkseeds.c tests/fuzz/fuzz_util.h $(HOST_OBJ)/tests/unit/libunithelpers.a $(HOST_OBJ)/libcore.a
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Itests/unit -Itests/fuzz $< $(HOST_OBJ)/tests/unit/libunithelpers.a $(HOST_OBJ)/libcore.a -o $@
+.PHONY: fuzz-seeds
+fuzz-seeds: $(BUILD)/tests/fuzz/mkseeds | $(BUILD)/.deps-test
+	$(BUILD)/tests/fuzz/mkseeds tests/fuzz/corpus
+	tests/fuzz/mkseeds.sh tests/fuzz/corpus $(BUILD)/fuzz/seedwork

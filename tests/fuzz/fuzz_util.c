@@ -1,0 +1,80 @@
+/* fuzz_util.c: see fuzz_util.h. */
+#define _GNU_SOURCE
+#include "fuzz_util.h"
+
+#include <string.h>
+#include "error.h"
+
+void fuzz_rng_init(fuzz_rng *rng, const uint8_t *data, size_t size) {
+    uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+    for (size_t i = 0; i < size; i++) {
+        h ^= data[i];
+        h *= 0x100000001b3ull;
+    }
+    rng->state = h ^ size;
+}
+
+uint64_t fuzz_rng_next(fuzz_rng *rng) {
+    uint64_t z = (rng->state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+uint64_t fuzz_rng_below(fuzz_rng *rng, uint64_t n) {
+    return fuzz_rng_next(rng) % n;
+}
+
+/* Core reads through vb_source_read(), which range-checks: a read that
+ * reaches past the size here means some path bypassed it (a finding). */
+static int zsource_read(void *ctx, uint64_t offset, void *buf, size_t len) {
+    fuzz_zsource *z = ctx;
+    uint8_t *out = buf;
+    FUZZ_ASSERT(offset <= z->size && len <= z->size - offset);
+    z->reads++;
+    if (offset < z->len) {
+        size_t n = z->len - (size_t)offset < len ? z->len - (size_t)offset : len;
+        memcpy(out, z->data + offset, n);
+        out += n;
+        len -= n;
+    }
+    memset(out, 0, len);
+    return 0;
+}
+
+void fuzz_zsource_init(fuzz_zsource *z, const uint8_t *data, size_t len, uint64_t size,
+                       vb_source *ret_source) {
+    z->data = data;
+    z->len = len;
+    z->size = size;
+    z->reads = 0;
+    ret_source->ctx = z;
+    ret_source->size = size;
+    ret_source->read = zsource_read;
+}
+
+size_t fuzz_split(const uint8_t *data, size_t size, const char *top_name,
+                  void (*add)(void *ctx, const char *name, const uint8_t *bytes, size_t n),
+                  void *ctx) {
+    const size_t sep_len = strlen(FUZZ_FILE_SEP);
+    size_t files = 0;
+    const uint8_t *p = data, *end = data + size;
+    char name[256];
+    snprintf(name, sizeof(name), "%s", top_name);
+    for (;;) {
+        const uint8_t *next = memmem(p, (size_t)(end - p), FUZZ_FILE_SEP, sep_len);
+        const uint8_t *stop = next ? next : end;
+        add(ctx, name, p, (size_t)(stop - p));
+        files++;
+        if (!next)
+            return files;
+        p = next + sep_len;
+        const uint8_t *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (n >= sizeof(name))
+            n = sizeof(name) - 1;
+        memcpy(name, p, n);
+        name[n] = '\0';
+        p = nl ? nl + 1 : end;
+    }
+}

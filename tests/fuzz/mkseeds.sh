@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# mkseeds.sh CORPUS_DIR WORK_DIR: seed inputs made by the standard tools
+# (qemu-img descriptors, mkfs.fat + mtools volumes, an sgdisk GPT), cut
+# after their last non-zero sector: the fat and part harnesses present the
+# input at the size its boot sector / GPT header claims, zeros after it.
+set -euo pipefail
+corpus=$(realpath -m "$1")
+work=$(realpath -m "$2")
+export MTOOLS_SKIP_CHECK=1 LC_ALL=C.UTF-8
+rm -rf "$work"
+mkdir -p "$work" "$corpus"/{descriptor,fat,part,vmdk}
+cd "$work"
+
+# trim FILE: cut after the last sector holding a non-zero byte.
+trim() {
+    local size last
+    size=$(stat -c %s "$1")
+    last=$(od -A d -v -t x1 -w512 "$1" | awk '$0 !~ /^[0-9]+( 00)+$/ && NF > 1 { last = $1 } END { print last + 0 }')
+    truncate -s $((last + 512 < size ? last + 512 : size)) "$1"
+}
+
+# ---- descriptors written by qemu-img ------------------------------------
+for t in monolithicSparse monolithicFlat twoGbMaxExtentSparse twoGbMaxExtentFlat streamOptimized; do
+    mkdir -p "q-$t"
+    qemu-img create -q -f vmdk -o subformat="$t" "q-$t/d.vmdk" 3G
+    if [ "$(head -c 4 "q-$t/d.vmdk")" = KDMV ]; then
+        # The embedded descriptor: sectors 1..20, NUL-padded.
+        dd if="q-$t/d.vmdk" bs=512 skip=1 count=20 status=none | tr -d '\0' > "q-$t/desc"
+    else
+        cp "q-$t/d.vmdk" "q-$t/desc"
+    fi
+    cp "q-$t/desc" "$corpus/descriptor/seed-qemu-$t"
+done
+
+# ---- FAT12 and FAT16 volumes made by mkfs.fat and mtools -----------------
+printf 'hello\n' > hello.txt
+head -c 1500 /dev/zero | tr '\0' 'k' > KERNEL
+printf 'a long name\r\n' > "Long File Name.txt"
+mkvol() { # IMAGE BITS KIB [mkfs options]
+    local img=$1 bits=$2 kib=$3
+    shift 3
+    mkfs.fat -C -F "$bits" -n "SEED$bits" -i 1234ABCD "$@" "$img" "$kib" > /dev/null
+    mmd -i "$img" ::/EFI ::/EFI/BOOT "::/A Folder"
+    mcopy -i "$img" hello.txt ::/EFI/BOOT/BOOTX64.EFI
+    mcopy -i "$img" KERNEL "Long File Name.txt" ::/
+    mcopy -i "$img" hello.txt "::/A Folder/x.txt"
+    mdel -i "$img" ::/KERNEL
+    mcopy -i "$img" KERNEL ::/
+    trim "$img"
+}
+mkvol fat12.img 12 200 -s 1 -r 32
+mkvol fat16.img 16 2200 -s 1 -r 32 -f 1
+cp fat12.img "$corpus/fat/seed-mkfs-fat12"
+cp fat16.img "$corpus/fat/seed-mkfs-fat16"
+
+# ---- a GPT written by sgdisk ----------------------------------------------
+truncate -s 2M gpt.img
+sgdisk -a 1 -U 11111111-2222-3333-4444-555555555555 \
+    -n 1:34:+64K -t 1:EF00 -c 1:"EFI system" \
+    -n 2:0:+64K -t 2:8300 -c 2:"root" gpt.img > /dev/null
+truncate -s $((34 * 512)) gpt.img # MBR, header, entries: the backup is out of reach
+cp gpt.img "$corpus/part/seed-sgdisk-gpt"
+echo "mkseeds.sh: seeds written to $corpus"

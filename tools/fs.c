@@ -1,0 +1,247 @@
+/* fs.c: `vmdk ls` and `vmdk get`: list and extract files of a FAT
+ * filesystem inside a VMDK, through the same core/ partition and FAT code
+ * the loader uses. IMAGE@PARTITION picks the partition: a 1-based index,
+ * label=NAME or uuid=PARTUUID (the loader's `partition` syntax); without
+ * it, the first partition holding a FAT filesystem, or the whole disk when
+ * it has no partition table. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "fat.h"
+#include "part.h"
+#include "vmdk_tool.h"
+
+#define GET_CHUNK (4u * 1024u * 1024u)
+
+/* Everything ls/get hold open, heap-allocated (the tables are large). */
+typedef struct fs_ctx {
+    tool_image image;
+    char *image_path; /* IMAGE without @PARTITION */
+    const char *spec; /* PARTITION as typed, or NULL */
+    char where[4200]; /* IMAGE or IMAGE@N, for messages */
+    vb_source disk;   /* the virtual disk */
+    part_table table; /* its partitions (scheme NONE: no table) */
+    vb_slice slice;   /* the chosen partition */
+    vb_source volume; /* the source the filesystem is mounted on */
+    fat_fs fs;
+} fs_ctx;
+
+/* Splits IMAGE@PARTITION. A path that exists as typed is all image, so file
+ * names containing '@' still work. */
+static int split_image(fs_ctx *c, const char *arg) {
+    struct stat st;
+    const char *at = strrchr(arg, '@');
+    c->image_path = strdup(arg);
+    if (!c->image_path)
+        return -1;
+    if (at && stat(arg, &st) != 0) {
+        c->image_path[at - arg] = '\0';
+        c->spec = at + 1;
+    }
+    return 0;
+}
+
+static const part_entry *find_partition(const part_table *table, const char *spec) {
+    if (strncmp(spec, "label=", 6) == 0)
+        return part_find_label(table, spec + 6);
+    if (strncmp(spec, "uuid=", 5) == 0)
+        return part_find_uuid(table, spec + 5);
+    char *end;
+    errno = 0;
+    unsigned long index = strtoul(spec, &end, 10);
+    if (errno || end == spec || *end || index == 0 || index > UINT32_MAX)
+        return NULL;
+    return part_find_index(table, (uint32_t)index);
+}
+
+/* Opens the image, picks the partition and mounts its filesystem. */
+static int fs_open(fs_ctx *c, const tool_args *args) {
+    tool_args image_args = *args;
+    if (split_image(c, args->image) < 0) {
+        tool_error(args->image, VB_ELIMIT, "out of memory");
+        return TOOL_EXIT_IMAGE;
+    }
+    image_args.image = c->image_path;
+    int status = tool_image_open(&c->image, &image_args);
+    if (status)
+        return status;
+    vmdk_disk_source(c->image.disk, &c->disk);
+    snprintf(c->where, sizeof(c->where), "%s", args->image);
+
+    int err = part_read(&c->table, &c->disk, 0);
+    if (err == VB_EFORMAT) {
+        c->table.scheme = PART_SCHEME_NONE; /* a bare filesystem ("superfloppy") */
+        c->table.count = 0;
+    } else if (err) {
+        tool_error(args->image, err, "partition table: %s", c->table.diag.text);
+        return TOOL_EXIT_IMAGE;
+    }
+
+    if (c->spec) {
+        if (c->table.scheme == PART_SCHEME_NONE) {
+            tool_error(args->image, VB_ENOTFOUND, "the disk has no partition table");
+            return TOOL_EXIT_IMAGE;
+        }
+        const part_entry *e = find_partition(&c->table, c->spec);
+        if (!e) {
+            tool_error(args->image, VB_ENOTFOUND,
+                       "no partition '%s' in the %s table (%" PRIu32 " partitions)", c->spec,
+                       part_scheme_name(c->table.scheme), c->table.count);
+            return TOOL_EXIT_IMAGE;
+        }
+        err = part_open(e, &c->disk, &c->slice, &c->volume);
+        if (!err)
+            err = fat_mount(&c->fs, &c->volume);
+        if (err) {
+            tool_error(args->image, err, "partition %" PRIu32 ": %s", e->index,
+                       err == VB_ERANGE ? "does not fit the disk" : c->fs.diag.text);
+            return TOOL_EXIT_IMAGE;
+        }
+        return 0;
+    }
+    if (c->table.scheme == PART_SCHEME_NONE) {
+        c->volume = c->disk;
+        err = fat_mount(&c->fs, &c->volume);
+        if (err) {
+            tool_error(args->image, err, "no partition table, and the whole disk is not FAT: %s",
+                       c->fs.diag.text);
+            return TOOL_EXIT_IMAGE;
+        }
+        return 0;
+    }
+    for (uint32_t i = 0; i < c->table.count; i++) {
+        const part_entry *e = &c->table.entries[i];
+        if (part_open(e, &c->disk, &c->slice, &c->volume) == 0 &&
+            fat_mount(&c->fs, &c->volume) == 0) {
+            snprintf(c->where, sizeof(c->where), "%s@%" PRIu32, c->image_path, e->index);
+            return 0;
+        }
+    }
+    tool_error(args->image, VB_ENOTFOUND,
+               "none of the %" PRIu32 " partitions holds a FAT filesystem", c->table.count);
+    return TOOL_EXIT_IMAGE;
+}
+
+static void fs_close(fs_ctx *c) {
+    tool_image_close(&c->image);
+    free(c->image_path);
+    free(c);
+}
+
+static const char *path_arg(const tool_args *args) {
+    return args->extra_count > 0 ? args->extra[0] : "/";
+}
+
+static void print_entry(const tool_args *args, const fat_dirent *d, bool first) {
+    if (args->json) {
+        printf("%s{\"name\": ", first ? "[" : ",\n");
+        tool_json_string(stdout, d->name);
+        printf(", \"short_name\": ");
+        tool_json_string(stdout, d->short_name);
+        printf(", \"dir\": %s, \"size\": %" PRIu64 ", \"attributes\": %u}",
+               d->is_dir ? "true" : "false", d->size, (unsigned)d->attributes);
+        return;
+    }
+    char attrs[5] = {d->attributes & FAT_ATTR_READ_ONLY ? 'r' : '-',
+                     d->attributes & FAT_ATTR_HIDDEN ? 'h' : '-',
+                     d->attributes & FAT_ATTR_SYSTEM ? 's' : '-',
+                     d->attributes & FAT_ATTR_ARCHIVE ? 'a' : '-', '\0'};
+    printf("%c%s %12" PRIu64 "  %-12s  %s%s\n", d->is_dir ? 'd' : '-', attrs, d->size,
+           d->short_name, d->name, d->is_dir ? "/" : "");
+}
+
+int tool_cmd_ls(const tool_args *args) {
+    fs_ctx *c = calloc(1, sizeof(*c));
+    if (!c) {
+        tool_error(args->image, VB_ELIMIT, "out of memory");
+        return TOOL_EXIT_IMAGE;
+    }
+    int status = fs_open(c, args);
+    if (status) {
+        fs_close(c);
+        return status;
+    }
+    const char *path = path_arg(args);
+    fat_dirent ent;
+    int err = fat_stat(&c->fs, path, &ent);
+    bool first = true;
+    if (!err && !ent.is_dir) {
+        print_entry(args, &ent, true);
+        first = false;
+    } else if (!err) {
+        fat_dir dir;
+        err = fat_opendir(&c->fs, path, &dir);
+        while (!err) {
+            int r = fat_readdir(&dir, &ent);
+            if (r <= 0) {
+                err = r;
+                break;
+            }
+            print_entry(args, &ent, first);
+            first = false;
+        }
+    }
+    if (args->json && !err)
+        fputs(first ? "[]\n" : "]\n", stdout);
+    if (err) {
+        tool_error(c->where, err, "%s: %s", path, c->fs.diag.text);
+        status = TOOL_EXIT_IMAGE;
+    }
+    if (fflush(stdout) != 0 || ferror(stdout))
+        status = TOOL_EXIT_IMAGE;
+    fs_close(c);
+    return status;
+}
+
+int tool_cmd_get(const tool_args *args) {
+    fs_ctx *c = calloc(1, sizeof(*c));
+    if (!c) {
+        tool_error(args->image, VB_ELIMIT, "out of memory");
+        return TOOL_EXIT_IMAGE;
+    }
+    int status = fs_open(c, args);
+    if (status) {
+        fs_close(c);
+        return status;
+    }
+    const char *path = args->extra[0];
+    fat_file file;
+    vb_source src;
+    int err = fat_lookup(&c->fs, path, &file, &src);
+    if (err) {
+        tool_error(c->where, err, "%s: %s", path,
+                   err == VB_EINVAL ? "is a directory" : c->fs.diag.text);
+        fs_close(c);
+        return TOOL_EXIT_IMAGE;
+    }
+    void *buf = malloc(GET_CHUNK);
+    if (!buf) {
+        tool_error(args->image, VB_ELIMIT, "out of memory");
+        fs_close(c);
+        return TOOL_EXIT_IMAGE;
+    }
+    for (uint64_t off = 0; off < src.size;) {
+        size_t want = src.size - off < GET_CHUNK ? (size_t)(src.size - off) : GET_CHUNK;
+        err = vb_source_read(&src, off, buf, want);
+        if (err) {
+            const char *detail = c->fs.diag.err ? c->fs.diag.text : vmdk_detail(c->image.disk);
+            tool_error(c->where, err, "%s: at byte %" PRIu64 ": %s", path, off, detail);
+            status = TOOL_EXIT_IMAGE;
+            break;
+        }
+        if (tool_write_all(STDOUT_FILENO, buf, want) < 0) {
+            if (errno != EPIPE)
+                fprintf(stderr, "vmdk: stdout: write failed: %s\n", strerror(errno));
+            status = TOOL_EXIT_IMAGE;
+            break;
+        }
+        tool_bytes_out += want;
+        off += want;
+    }
+    free(buf);
+    fs_close(c);
+    return status;
+}
