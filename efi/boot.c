@@ -1,8 +1,9 @@
 /* boot.c: boots one configuration entry (see boot.h).
  *
  * Layers: a file on the loader's volume (efi_file) or a raw partition
- * (efi_blockio) -> VMDK disk (core vmdk) -> partition (core part) -> FAT
- * (core fat) -> kernel and initrd bytes in AllocatePages memory -> handover.
+ * (efi_blockio) -> VMDK disk (core vmdk) -> partition (core part) ->
+ * filesystem (core fs: FAT12/16/32 or ext2/3/4) -> kernel and initrd bytes
+ * in AllocatePages memory -> handover.
  * Everything read from the VMDK is untrusted and checked by core; this file
  * only decides what to report. The large objects are static: firmware has
  * a small stack and core never allocates. */
@@ -17,7 +18,7 @@
 #include "efi_time.h"
 #include "cfg.h"
 #include "error.h"
-#include "fat.h"
+#include "fs.h"
 #include "handover.h"
 #include "part.h"
 #include "util.h"
@@ -30,8 +31,8 @@
 
 static vmdk_disk disk;
 static part_table table;
-static fat_fs fs;
-static fat_file file;
+static fs_volume vol;
+static fs_file file;
 static efi_dir_opener dir;
 static efi_blockio raw;
 static uint8_t kernel_path[4096];
@@ -48,7 +49,7 @@ typedef struct boot_ctx {
     vb_source disk_src;
     vb_slice slice;
     vb_source part_src;
-    char part_name[48];    /* "partition 2", or "" for a whole-disk FAT */
+    char part_name[48];    /* "partition 2", or "" for a whole-disk filesystem */
     EFI_HANDLE device;     /* the device the VMDK lives on */
     void *kernel, *initrd; /* AllocatePages buffers */
     uint64_t kernel_size, initrd_size;
@@ -159,16 +160,16 @@ static int open_disk(boot_ctx *c) {
     return 0;
 }
 
-/* Mounts FAT on the current partition source and opens path. */
+/* Mounts the filesystem of the current partition source and opens path. */
 static int mount_and_find(boot_ctx *c, const char *path, vb_source *ret_file, bool *ret_mounted) {
     *ret_mounted = false;
     step();
-    int r = fat_mount(&fs, &c->part_src);
+    int r = fs_mount(&vol, &c->part_src);
     if (r < 0)
         return r;
     *ret_mounted = true;
     step();
-    return fat_lookup(&fs, path, &file, ret_file);
+    return fs_lookup(&vol, path, &file, ret_file);
 }
 
 static void name_partition(boot_ctx *c, const part_entry *p) {
@@ -178,7 +179,7 @@ static void name_partition(boot_ctx *c, const part_entry *p) {
         c->part_name[0] = '\0';
 }
 
-/* "partition 2 of \images\x.vmdk", or just the disk for a whole-disk FAT. */
+/* "partition 2 of \images\x.vmdk", or just the disk for a whole-disk filesystem. */
 static const char *where(boot_ctx *c) {
     static char text[VB_PATH_MAX + 64];
     if (c->part_name[0])
@@ -188,8 +189,8 @@ static const char *where(boot_ctx *c) {
     return text;
 }
 
-/* Finds the partition (configured, or the first whose FAT holds the
- * kernel) and leaves fs mounted on it with the kernel open in *ret_kernel. */
+/* Finds the partition (configured, or the first whose filesystem holds the
+ * kernel) and leaves vol mounted on it with the kernel open in *ret_kernel. */
 static int find_kernel(boot_ctx *c, vb_source *ret_kernel) {
     cfg_partition_kind kind = c->e->partition_kind;
     const char *kernel = c->e->kernel;
@@ -197,13 +198,12 @@ static int find_kernel(boot_ctx *c, vb_source *ret_kernel) {
     step();
     int r = part_read(&table, &c->disk_src, 0);
     if (r == VB_EFORMAT && kind == CFG_PARTITION_AUTO) {
-        /* No partition table: a FAT filesystem on the whole disk. */
+        /* No partition table: a filesystem on the whole disk. */
         c->part_src = c->disk_src;
         name_partition(c, NULL);
         r = mount_and_find(c, kernel, ret_kernel, &mounted);
         if (r < 0)
-            report(c, "%s in %s: %s", kernel, where(c),
-                   problem(r, mounted ? &fs.diag : &table.diag));
+            report(c, "%s in %s: %s", kernel, where(c), problem(r, fs_diag(&vol)));
         return r;
     }
     if (r < 0) {
@@ -236,14 +236,15 @@ static int find_kernel(boot_ctx *c, vb_source *ret_kernel) {
         else
             mounted = false;
         if (r < 0 && !mounted)
-            report(c, "%s: %s", where(c), problem(r, &fs.diag));
+            report(c, "%s: %s", where(c), problem(r, fs_diag(&vol)));
         else if (r < 0)
-            report(c, "%s in %s: %s", kernel, where(c), problem(r, &fs.diag));
+            report(c, "%s in %s: %s", kernel, where(c), problem(r, fs_diag(&vol)));
         return r;
     }
-    /* No partition configured: the first FAT partition holding the kernel.
-     * Partitions that are not FAT are skipped; a failure of the VMDK itself
-     * (a detail in disk.diag) or inside a FAT that has the path is not. */
+    /* No partition configured: the first partition whose filesystem holds
+     * the kernel. Partitions without a filesystem core reads are skipped; a
+     * failure of the VMDK itself (a detail in disk.diag), or inside a
+     * filesystem other than "no such file", is reported. */
     for (uint32_t i = 0; i < table.count; i++) {
         const part_entry *p = &table.entries[i];
         name_partition(c, p);
@@ -255,13 +256,12 @@ static int find_kernel(boot_ctx *c, vb_source *ret_kernel) {
         if (r == 0)
             return 0;
         if (disk.diag.err || (mounted && r != VB_ENOTFOUND)) {
-            report(c, "%s in %s: %s", kernel, where(c), problem(r, &fs.diag));
+            report(c, "%s in %s: %s", kernel, where(c), problem(r, fs_diag(&vol)));
             return r;
         }
     }
-    report(c, "%s: not found on any FAT partition of %s (%s table, %u partition%s)", kernel,
-           c->disk, part_scheme_name(table.scheme), (unsigned)table.count,
-           table.count == 1 ? "" : "s");
+    report(c, "%s: not found on any partition of %s (%s table, %u partition%s)", kernel, c->disk,
+           part_scheme_name(table.scheme), (unsigned)table.count, table.count == 1 ? "" : "s");
     return VB_ENOTFOUND;
 }
 
@@ -307,7 +307,7 @@ static int load_kernel(boot_ctx *c, const vb_source *src) {
     step();
     r = load_bytes(src, c->kernel, c->e->kernel);
     if (r < 0)
-        report(c, "%s in %s: %s", c->e->kernel, where(c), problem(r, &fs.diag));
+        report(c, "%s in %s: %s", c->e->kernel, where(c), problem(r, fs_diag(&vol)));
     return r;
 }
 
@@ -319,9 +319,10 @@ static int load_initrds(boot_ctx *c) {
     for (uint32_t i = 0; i < c->e->initrd_count; i++) {
         const char *path = c->e->initrds[i];
         step();
-        r = fat_lookup(&fs, path, &file, &src);
+        r = fs_lookup(&vol, path, &file, &src);
         if (r < 0 || vb_add_overflow_u64(total, src.size, &total)) {
-            report(c, "%s in %s: %s", path, where(c), r < 0 ? problem(r, &fs.diag) : "too large");
+            report(c, "%s in %s: %s", path, where(c),
+                   r < 0 ? problem(r, fs_diag(&vol)) : "too large");
             return r < 0 ? r : VB_ELIMIT;
         }
     }
@@ -337,13 +338,13 @@ static int load_initrds(boot_ctx *c) {
     for (uint32_t i = 0; i < c->e->initrd_count; i++) {
         const char *path = c->e->initrds[i];
         step();
-        r = fat_lookup(&fs, path, &file, &src);
+        r = fs_lookup(&vol, path, &file, &src);
         if (r == 0 && !vb_range_ok(off, src.size, total))
             r = VB_EIO; /* the file grew between the two lookups */
         if (r == 0)
             r = load_bytes(&src, (uint8_t *)c->initrd + off, path);
         if (r < 0) {
-            report(c, "%s in %s: %s", path, where(c), problem(r, &fs.diag));
+            report(c, "%s in %s: %s", path, where(c), problem(r, fs_diag(&vol)));
             return r;
         }
         off += src.size;
