@@ -311,20 +311,35 @@ static int load_kernel(boot_ctx *c, const vb_source *src) {
     return r;
 }
 
-/* Reads every initrd, concatenated byte for byte in order, into one buffer. */
+/* Where the next initrd starts after `end` bytes: Linux finds a cpio
+ * archive that follows another only at a 4-byte aligned offset (zeros in
+ * between are skipped), so each initrd after the first starts on one. */
+static bool initrd_start(uint64_t end, uint64_t *ret_start) {
+    if (end % 4 == 0) {
+        *ret_start = end;
+        return true;
+    }
+    return !vb_add_overflow_u64(end, 4 - end % 4, ret_start);
+}
+
+/* Reads every initrd, in order, into one buffer: each after the first
+ * starts at a multiple of 4 bytes, the gap zero-filled. */
 static int load_initrds(boot_ctx *c) {
-    uint64_t total = 0;
+    uint64_t total = 0, sizes[VB_CFG_INITRDS_MAX];
     vb_source src;
     int r;
     for (uint32_t i = 0; i < c->e->initrd_count; i++) {
         const char *path = c->e->initrds[i];
+        uint64_t start;
         step();
         r = fs_lookup(&vol, path, &file, &src);
-        if (r < 0 || vb_add_overflow_u64(total, src.size, &total)) {
+        if (r < 0 || !initrd_start(total, &start) ||
+            vb_add_overflow_u64(start, src.size, &total)) {
             report(c, "%s in %s: %s", path, where(c),
                    r < 0 ? problem(r, fs_diag(&vol)) : "too large");
             return r < 0 ? r : VB_ELIMIT;
         }
+        sizes[i] = src.size;
     }
     if (total == 0)
         return 0; /* no initrd, or only empty ones: publish none */
@@ -334,20 +349,24 @@ static int load_initrds(boot_ctx *c) {
         return VB_ELIMIT;
     }
     c->initrd_size = total;
-    uint64_t off = 0;
+    uint8_t *buf = c->initrd;
+    uint64_t end = 0;
     for (uint32_t i = 0; i < c->e->initrd_count; i++) {
         const char *path = c->e->initrds[i];
+        uint64_t start;
+        initrd_start(end, &start); /* cannot overflow: checked above */
+        vb_memset(buf + end, 0, (size_t)(start - end));
         step();
         r = fs_lookup(&vol, path, &file, &src);
-        if (r == 0 && !vb_range_ok(off, src.size, total))
-            r = VB_EIO; /* the file grew between the two lookups */
+        if (r == 0 && src.size != sizes[i])
+            r = VB_EIO; /* the file changed between the two lookups */
         if (r == 0)
-            r = load_bytes(&src, (uint8_t *)c->initrd + off, path);
+            r = load_bytes(&src, buf + start, path);
         if (r < 0) {
             report(c, "%s in %s: %s", path, where(c), problem(r, fs_diag(&vol)));
             return r;
         }
-        off += src.size;
+        end = start + src.size;
     }
     return 0;
 }
