@@ -7,7 +7,8 @@
  * entry names a whole table inside the file) and every grain table (every
  * entry names a grain inside the file, outside the header and embedded
  * descriptor); the redundant tables equal the primary ones; no two entries
- * point at the same grain.
+ * point at the same grain; for compressed grains, the marker each entry
+ * points at (its LBA, and a compressed size inside the bound and the file).
  *
  * Memory: no heap. Duplicate grains are found with a bitmap of
  * VB_CHECK_BITMAP_BYTES in the disk's scratch buffer, one bit per
@@ -193,7 +194,11 @@ static void check_directory(check_state *st, unsigned ei, uint64_t gd_offset, co
             continue;
         for (uint32_t j = 0; j < sp->gtes_per_gt; j++) {
             vb_diag d;
-            if (vmdk_sparse_check_gte(ext, i, j, vb_le32(gt + j * 4), &d))
+            uint32_t gte = vb_le32(gt + j * 4);
+            if (vmdk_sparse_check_gte(ext, i, j, gte, &d))
+                problem(st, d.err, "%s (%s copy)", d.text, which);
+            else if (sp->compressed && gte != 0 && !vmdk_gte_is_zero(sp, gte) &&
+                     vmdk_stream_check_grain(disk, ei, i * sp->gtes_per_gt + j, gte, &d))
                 problem(st, d.err, "%s (%s copy)", d.text, which);
         }
     }

@@ -333,8 +333,7 @@ static int load_initrds(boot_ctx *c) {
         uint64_t start;
         step();
         r = fs_lookup(&vol, path, &file, &src);
-        if (r < 0 || !initrd_start(total, &start) ||
-            vb_add_overflow_u64(start, src.size, &total)) {
+        if (r < 0 || !initrd_start(total, &start) || vb_add_overflow_u64(start, src.size, &total)) {
             report(c, "%s in %s: %s", path, where(c),
                    r < 0 ? problem(r, fs_diag(&vol)) : "too large");
             return r < 0 ? r : VB_ELIMIT;
