@@ -35,6 +35,7 @@ FUZZ_OPTS_vmdk := -max_len=65536 -dict=tests/fuzz/vmdk.dict
 FUZZ_OPTS_descriptor := -max_len=8192 -dict=tests/fuzz/vmdk.dict
 FUZZ_OPTS_part := -max_len=20480
 FUZZ_OPTS_fat := -max_len=20480
+FUZZ_OPTS_ext4 := -max_len=65536
 FUZZ_OPTS_inflate := -max_len=65536
 FUZZ_OPTS_cfg := -max_len=8192 -dict=tests/fuzz/cfg.dict
 
