@@ -133,6 +133,47 @@
 #define VB_FAT_DIR_ENTRIES_MAX 65536
 #endif
 
+/* ---- ext2/3/4 (core/ext4*.c) ---- */
+
+/* Mapping runs cached per open ext4 file (each a stretch of logical blocks
+ * that is contiguous on disk, or zeros). A tree walk or indirect-block read
+ * refills up to this many at once, so a sequential read walks the extent
+ * tree once per VB_EXT4_RUNS extents. 24 bytes each. */
+#ifndef VB_EXT4_RUNS
+#define VB_EXT4_RUNS 16
+#endif
+
+/* Directory read window of an ext4_dir, in bytes (at least 264: the
+ * largest entry, 8 bytes of header and a 255-byte name, plus slack). */
+#ifndef VB_EXT4_DIR_WINDOW
+#define VB_EXT4_DIR_WINDOW 1024
+#endif
+
+/* Largest directory read, in bytes (VB_ELIMIT beyond). A directory of
+ * 100000 entries with 40-byte names is about 5 MiB. Bounds the work a
+ * hostile directory can cause. */
+#ifndef VB_EXT4_DIR_BYTES_MAX
+#define VB_EXT4_DIR_BYTES_MAX (32u * 1024u * 1024u)
+#endif
+
+/* Longest file name, NUL included (ext2/3/4 names are at most 255 bytes). */
+#ifndef VB_EXT4_NAME_MAX
+#define VB_EXT4_NAME_MAX 256
+#endif
+
+/* Path buffer of a lookup, NUL included: the rest of the path after each
+ * symlink target is substituted must fit (VB_ELIMIT beyond). Lives on the
+ * stack during a lookup. */
+#ifndef VB_EXT4_PATH_MAX
+#define VB_EXT4_PATH_MAX 1024
+#endif
+
+/* Most symbolic links followed during one lookup (VB_ELOOP beyond). Linux
+ * allows 40; boot paths use one or two. */
+#ifndef VB_EXT4_SYMLINKS_MAX
+#define VB_EXT4_SYMLINKS_MAX 16
+#endif
+
 /* ---- loader configuration (core/cfg.c) ---- */
 
 /* Largest configuration file the loader reads, in bytes. */

@@ -9,9 +9,12 @@
 #include <unistd.h>
 #include "vmdk_tool.h"
 
-/* 4 MiB: a multiple of every grain size up to VB_GRAIN_BYTES_MAX, large
- * enough that per-call overhead vanishes, small enough to stay in cache. */
-#define CAT_CHUNK (4u * 1024u * 1024u)
+/* 1 MiB: a multiple of every grain size up to VB_GRAIN_BYTES_MAX (so reads
+ * stay grain-aligned), large enough that per-call overhead vanishes (about
+ * one platform read per MiB), small enough that the buffer is still in the
+ * CPU cache when write(2) copies it into the pipe: 4 MiB was measurably
+ * slower (make bench). */
+#define CAT_CHUNK (1024u * 1024u)
 
 /* A bigger pipe buffer means fewer context switches per MiB when stdout is
  * a pipe; failure (not a pipe, or over the user limit) is harmless. */

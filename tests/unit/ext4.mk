@@ -1,0 +1,10 @@
+# tests/unit/ext4.mk: test_ext4 reads real ext2/3/4 images that
+# mkimages-ext4.sh builds with mke2fs -d and debugfs (BUILD/tests/images/ext4).
+EXT4_IMAGES := $(BUILD)/tests/images/ext4
+$(EXT4_IMAGES)/.stamp: tests/unit/mkimages-ext4.sh | $(BUILD)/.deps-test
+	nice tests/unit/mkimages-ext4.sh $(EXT4_IMAGES)
+	@touch $@
+
+# The test finds the images here (run from the top of the tree).
+unit-tests: $(EXT4_IMAGES)/.stamp
+export VB_EXT4_IMAGES := $(EXT4_IMAGES)

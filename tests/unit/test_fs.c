@@ -1,0 +1,174 @@
+/* Unit tests of core/fs.c, the filesystem dispatch: FAT and ext2/3/4
+ * volumes (from mkimages-partfs.sh and mkimages-ext4.sh) mounted, listed
+ * and read through one API; a GPT disk with a FAT and an ext4 partition;
+ * sources holding neither; calls on an unmounted volume. */
+#include "fs.h"
+#include "host_source.h"
+#include "part.h"
+#include "test.h"
+#include "util.h"
+
+static const char *image(const char *env, const char *def, const char *name) {
+    static char path[4096];
+    const char *dir = getenv(env);
+    snprintf(path, sizeof(path), "%s/%s", dir ? dir : def, name);
+    return path;
+}
+#define PARTFS(n) image("VB_PARTFS_IMAGES", "build/tests/images/partfs", n)
+#define EXT4(n)   image("VB_EXT4_IMAGES", "build/tests/images/ext4", n)
+
+static fs_volume vol;
+static fs_file file;
+static fs_dir dir;
+
+/* Reads the whole file at path and compares it with the host file want. */
+static void check_file(const char *path, const char *want_path) {
+    vb_source f;
+    int r = fs_lookup(&vol, path, &file, &f);
+    if (r)
+        fprintf(stderr, "%s: %s\n", path, fs_diag(&vol)->text);
+    CHECK_ERR(r, 0);
+    if (r)
+        return;
+    FILE *h = fopen(want_path, "rb");
+    CHECK(h != NULL);
+    if (!h)
+        return;
+    uint8_t *want = malloc(f.size + 1), *got = malloc(f.size + 1);
+    CHECK_U64(fread(want, 1, f.size + 1, h), f.size);
+    fclose(h);
+    CHECK_ERR(vb_source_read(&f, 0, got, f.size), 0);
+    CHECK_MEM(got, want, f.size);
+    free(want);
+    free(got);
+}
+
+/* Lists the root; returns how many entries, checks one name is there. */
+static unsigned list_root(const char *must, bool must_dir) {
+    fs_dirent e;
+    unsigned n = 0, seen = 0;
+    int r;
+    CHECK_ERR(fs_opendir(&vol, "/", &dir), 0);
+    while ((r = fs_readdir(&dir, &e)) == 1) {
+        n++;
+        if (strcmp(e.name, must) == 0) {
+            seen++;
+            CHECK(e.is_dir == must_dir);
+        }
+    }
+    CHECK_ERR(r, 0);
+    CHECK_U64(seen, 1);
+    return n;
+}
+
+TEST(test_fs_fat) {
+    vb_source src;
+    fs_dirent e;
+    CHECK_ERR(host_source_open(PARTFS("fat16.img"), &src), 0);
+    CHECK_ERR(fs_mount(&vol, &src), 0);
+    CHECK_U64(vol.kind, FS_KIND_FAT);
+    CHECK_STR(fs_kind_name(&vol), "FAT16");
+    check_file("HELLO.TXT", PARTFS("src/hello.txt"));
+    check_file("\\Long Folder Name\\sub dir\\data.bin",
+               PARTFS("src/Long Folder Name/sub dir/data.bin"));
+    CHECK_ERR(fs_stat(&vol, "many", &e), 0);
+    CHECK(e.is_dir && !e.is_symlink);
+    CHECK_ERR(fs_stat(&vol, "big.bin", &e), 0);
+    CHECK_U64(e.size, 1024 * 1024 + 1234);
+    list_root("Long Folder Name", true);
+    CHECK_ERR(fs_lookup(&vol, "nope", &file, &src), VB_ENOTFOUND);
+    CHECK_STR(vb_err_name(fs_diag(&vol)->err), "ENOTFOUND");
+    host_source_close(&src);
+}
+
+TEST(test_fs_ext4) {
+    vb_source src;
+    fs_dirent e;
+    CHECK_ERR(host_source_open(EXT4("ext4.img"), &src), 0);
+    CHECK_ERR(fs_mount(&vol, &src), 0);
+    CHECK_U64(vol.kind, FS_KIND_EXT4);
+    CHECK_STR(fs_kind_name(&vol), "ext4");
+    check_file("/boot/vmlinuz", EXT4("src/boot/vmlinuz-6.1"));
+    check_file("initrd.img", EXT4("src/boot/initrd.img-6.1"));
+    CHECK_ERR(fs_stat(&vol, "/vmlinuz", &e), 0);
+    CHECK(!e.is_dir && !e.is_symlink);
+    CHECK_U64(e.size, 3 * 1024 * 1024 + 17);
+    CHECK_ERR(fs_stat(&vol, "boot", &e), 0);
+    CHECK(e.is_dir);
+    CHECK_U64(e.size, 0);
+    CHECK_U64(list_root("boot", true), 23);
+    CHECK_ERR(fs_lookup(&vol, "HELLO.TXT", &file, &src), VB_ENOTFOUND);
+    CHECK_STR(vb_err_name(fs_diag(&vol)->err), "ENOTFOUND");
+    host_source_close(&src);
+
+    CHECK_ERR(host_source_open(EXT4("ext3-1k.img"), &src), 0);
+    CHECK_ERR(fs_mount(&vol, &src), 0);
+    CHECK_STR(fs_kind_name(&vol), "ext3");
+    check_file("boot/vmlinuz", EXT4("src/boot/vmlinuz-6.1"));
+    host_source_close(&src);
+}
+
+TEST(test_fs_gpt_disk) {
+    static part_table table;
+    vb_source disk, p;
+    vb_slice slice;
+    CHECK_ERR(host_source_open(EXT4("disk.img"), &disk), 0);
+    CHECK_ERR(part_read(&table, &disk, 0), 0);
+    CHECK_U64(table.count, 2);
+    if (table.count != 2)
+        return;
+    CHECK_ERR(part_open(part_find_index(&table, 1), &disk, &slice, &p), 0);
+    CHECK_ERR(fs_mount(&vol, &p), 0);
+    CHECK_STR(fs_kind_name(&vol), "FAT16");
+    check_file("hello.txt", EXT4("src/hello.txt"));
+    CHECK_ERR(part_open(part_find_label(&table, "root"), &disk, &slice, &p), 0);
+    CHECK_ERR(fs_mount(&vol, &p), 0);
+    CHECK_STR(fs_kind_name(&vol), "ext4");
+    CHECK_STR(vol.u.ext4.label, "root");
+    check_file("/boot/vmlinuz", EXT4("src/boot/vmlinuz-6.1"));
+    check_file("/boot/initrd.img", EXT4("src/boot/initrd.img-6.1"));
+    CHECK_U64(list_root("lost+found", true), 2);
+    host_source_close(&disk);
+}
+
+TEST(test_fs_neither) {
+    static uint8_t buf[65536];
+    vb_memsource m;
+    vb_source src;
+    fs_dirent e;
+    memset(buf, 0, sizeof(buf));
+    vb_memsource_init(&m, buf, sizeof(buf), &src);
+    CHECK_ERR(fs_mount(&vol, &src), VB_EFORMAT);
+    CHECK_U64(vol.kind, FS_KIND_NONE);
+    CHECK_STR(fs_kind_name(&vol), "none");
+    CHECK(strstr(fs_diag(&vol)->text, "no FAT or ext2/3/4") != NULL);
+    CHECK_ERR(fs_lookup(&vol, "x", &file, &src), VB_EINVAL);
+    CHECK_ERR(fs_opendir(&vol, "", &dir), VB_EINVAL);
+    CHECK_ERR(fs_stat(&vol, "", &e), VB_EINVAL);
+    /* An ext2/3/4 superblock that fails its checks: ext4's error. */
+    buf[1024 + 0x38] = 0x53;
+    buf[1024 + 0x39] = 0xEF;
+    buf[1024 + 0x18] = 9;
+    CHECK_ERR(fs_mount(&vol, &src), VB_ECORRUPT);
+    CHECK(strstr(fs_diag(&vol)->text, "block size") != NULL);
+    /* A FAT-looking boot sector that fails its checks: FAT's error. */
+    memset(buf, 0, sizeof(buf));
+    buf[510] = 0x55;
+    buf[511] = 0xAA;
+    buf[11] = 0x00; /* 512 bytes per sector */
+    buf[12] = 0x02;
+    buf[13] = 1;    /* sectors per cluster */
+    buf[14] = 1;    /* reserved */
+    buf[16] = 2;    /* FATs */
+    buf[17] = 16;   /* root entries */
+    buf[19] = 0x80; /* 128 sectors, more than the source */
+    buf[20] = 0x00;
+    buf[21] = 0xF8;
+    buf[22] = 1; /* FAT size */
+    vb_memsource_init(&m, buf, 8192, &src);
+    CHECK_ERR(fs_mount(&vol, &src), VB_ECORRUPT);
+    CHECK(strstr(fs_diag(&vol)->text, "larger than its source") != NULL);
+}
+
+TEST_MAIN(TEST_ENTRY(test_fs_fat), TEST_ENTRY(test_fs_ext4), TEST_ENTRY(test_fs_gpt_disk),
+          TEST_ENTRY(test_fs_neither))
