@@ -7,7 +7,10 @@
  * entry names a whole table inside the file) and every grain table (every
  * entry names a grain inside the file, outside the header and embedded
  * descriptor); the redundant tables equal the primary ones; no two entries
- * point at the same grain.
+ * point at the same grain; for compressed (streamOptimized) extents, every
+ * entry leads to a grain marker for its own grain whose compressed bytes
+ * fit in the file (the data itself is not inflated: `cat` finds bad
+ * deflate streams).
  *
  * Memory: no heap. Duplicate grains are found with a bitmap of
  * VB_CHECK_BITMAP_BYTES in the disk's scratch buffer, one bit per
@@ -310,6 +313,42 @@ static void check_duplicates(check_state *st, unsigned ei) {
     }
 }
 
+/* A compressed grain's entry must lead to a grain marker for that very
+ * grain whose compressed bytes lie inside the file: what a read of the
+ * grain will check (vmdk_stream.c), so `check` finds it without inflating. */
+static void visit_marker(check_state *st, const vmdk_extent *ext, uint64_t gd_index,
+                         uint32_t gt_index, uint32_t gte) {
+    const vmdk_sparse_info *sp = &ext->sparse;
+    const char *name = vmdk_extent_label(ext);
+    uint64_t grain = gd_index * sp->gtes_per_gt + gt_index;
+    uint64_t pos = (uint64_t)gte * VMDK_SECTOR;
+    uint64_t max = VMDK_STREAM_MAX_COMPRESSED(sp->grain_sectors * VMDK_SECTOR);
+    uint8_t m[12];
+    int r = vb_source_read(&ext->src, pos, m, sizeof(m));
+    if (r) {
+        problem(st, r, "%s: grain %llu: marker at sector %u cannot be read: %s", name,
+                (unsigned long long)grain, gte, vb_err_message(r));
+        return;
+    }
+    uint64_t lba = vb_le64(m);
+    uint32_t size = vb_le32(m + 8);
+    if (size == 0)
+        problem(st, VB_ECORRUPT, "%s: grain %llu: sector %u holds a metadata marker, not a grain",
+                name, (unsigned long long)grain, gte);
+    else if (lba != grain * sp->grain_sectors)
+        problem(st, VB_ECORRUPT, "%s: grain %llu: marker at sector %u is for LBA %llu, not %llu",
+                name, (unsigned long long)grain, gte, (unsigned long long)lba,
+                (unsigned long long)(grain * sp->grain_sectors));
+    else if (size > max)
+        problem(st, VB_ECORRUPT,
+                "%s: grain %llu: compressed size %u is more than a grain plus framing (%llu)", name,
+                (unsigned long long)grain, size, (unsigned long long)max);
+    else if (!vb_range_ok(pos + 12, size, ext->src.size))
+        problem(st, VB_ECORRUPT,
+                "%s: grain %llu: %u compressed bytes at sector %u run past the end of the file",
+                name, (unsigned long long)grain, size, gte);
+}
+
 static void check_sparse(check_state *st, unsigned ei) {
     vmdk_disk *disk = st->disk;
     const vmdk_extent *ext = &disk->extents[ei];
@@ -341,6 +380,8 @@ static void check_sparse(check_state *st, unsigned ei) {
         }
     }
     check_duplicates(st, ei);
+    if (sp->compressed)
+        walk_grains(st, ei, visit_marker);
 }
 
 int vmdk_check(vmdk_disk *disk, vmdk_report_fn report, void *ctx) {

@@ -241,7 +241,8 @@ static void vmdk_seeds(void) {
         pattern_fill(raw, 4 * 512, 11, 0);
         pattern_fill(raw + 10 * 512, 3 * 512, 12, 0);
         memcpy(raw + 14 * 512, "last partial grain", 18);
-        stream_spec ss = {15, 2, 3, 4, 6, false, false, false, false, "disk.vmdk", NULL, NULL, NULL};
+        stream_spec ss = {15,    2,     3,           4,    6,    false, false,
+                          false, false, "disk.vmdk", NULL, NULL, NULL};
         stream_layout sl;
         stream_build(&ss, raw, &img, &n, &sl);
         write_seed("vmdk", "stream-vmware", img, n);

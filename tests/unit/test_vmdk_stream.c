@@ -306,6 +306,23 @@ static void expect_grain_error(const char *name, image *img, uint64_t g, int err
     close_mem(&td, &d);
 }
 
+/* vmdk_check on the image: err (0 = clean) and, if given, its first
+ * problem's detail. */
+static void expect_check(const char *name, const uint8_t *data, size_t size, int err,
+                         const char *detail) {
+    test_current = name;
+    memdir d;
+    test_disk td;
+    CHECK_ERR(open_mem(&td, &d, data, size), 0);
+    CHECK_ERR(vmdk_check(td.disk, NULL, NULL), err);
+    if (detail && !strstr(vmdk_detail(td.disk), detail)) {
+        fprintf(stderr, "%s: check detail \"%s\" lacks \"%s\"\n", name, vmdk_detail(td.disk),
+                detail);
+        test_failures++;
+    }
+    close_mem(&td, &d);
+}
+
 typedef struct bad_compress {
     uint64_t grain;
     int mode; /* 0 short, 1 long, 2 bad adler, 3 garbage */
@@ -372,6 +389,8 @@ TEST(test_grain_errors) {
             break;
         }
         expect_grain_error(markers[i].name, &img, 7, VB_ECORRUPT, markers[i].detail);
+        /* check finds marker faults without reading the grain */
+        expect_check(markers[i].name, img.data, img.size, VB_ECORRUPT, markers[i].detail);
         image_free(&img);
     }
     /* deflate data */
@@ -393,6 +412,8 @@ TEST(test_grain_errors) {
         image img;
         build(&img, &spec);
         expect_grain_error(streams[i].name, &img, 12, streams[i].err, streams[i].detail);
+        /* check does not inflate: bad data is for reads to find */
+        expect_check(streams[i].name, img.data, img.size, 0, NULL);
         image_free(&img);
     }
     test_current = "test_grain_errors";
@@ -422,6 +443,8 @@ TEST(test_size_past_eof) {
     CHECK(strstr(vmdk_detail(td.disk), "run past the end of the file") != NULL);
     CHECK(td_read_equals(&td, 0, big, 2 * 65536));
     close_mem(&td, &d);
+    expect_check("test_size_past_eof", data, size, VB_ECORRUPT, "run past the end of the file");
+    test_current = "test_size_past_eof";
     free(data);
     stream_layout_free(&layout);
 }
