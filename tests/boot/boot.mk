@@ -10,6 +10,7 @@ BOOT_ONLY ?=
 
 .PHONY: boot-tests
 boot-tests: $(BOOT_PAYLOAD) $(BOOT_HAVE_LOADER) | $(BUILD)/.deps-test
+	nice tests/boot/selftest
 	nice tests/boot/run-boot-tests $(if $(BOOT_HAVE_LOADER),--loader $(BOOT_LOADER)) \
 	    $(if $(BOOT_ONLY),--only '$(BOOT_ONLY)') tests/boot/cases.txt
 
