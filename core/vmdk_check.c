@@ -7,10 +7,8 @@
  * entry names a whole table inside the file) and every grain table (every
  * entry names a grain inside the file, outside the header and embedded
  * descriptor); the redundant tables equal the primary ones; no two entries
- * point at the same grain; for compressed (streamOptimized) extents, every
- * entry leads to a grain marker for its own grain whose compressed bytes
- * fit in the file (the data itself is not inflated: `cat` finds bad
- * deflate streams).
+ * point at the same grain; for compressed grains, the marker each entry
+ * points at (its LBA, and a compressed size inside the bound and the file).
  *
  * Memory: no heap. Duplicate grains are found with a bitmap of
  * VB_CHECK_BITMAP_BYTES in the disk's scratch buffer, one bit per
@@ -196,7 +194,11 @@ static void check_directory(check_state *st, unsigned ei, uint64_t gd_offset, co
             continue;
         for (uint32_t j = 0; j < sp->gtes_per_gt; j++) {
             vb_diag d;
-            if (vmdk_sparse_check_gte(ext, i, j, vb_le32(gt + j * 4), &d))
+            uint32_t gte = vb_le32(gt + j * 4);
+            if (vmdk_sparse_check_gte(ext, i, j, gte, &d))
+                problem(st, d.err, "%s (%s copy)", d.text, which);
+            else if (sp->compressed && gte != 0 && !vmdk_gte_is_zero(sp, gte) &&
+                     vmdk_stream_check_grain(disk, ei, i * sp->gtes_per_gt + j, gte, &d))
                 problem(st, d.err, "%s (%s copy)", d.text, which);
         }
     }
@@ -313,42 +315,6 @@ static void check_duplicates(check_state *st, unsigned ei) {
     }
 }
 
-/* A compressed grain's entry must lead to a grain marker for that very
- * grain whose compressed bytes lie inside the file: what a read of the
- * grain will check (vmdk_stream.c), so `check` finds it without inflating. */
-static void visit_marker(check_state *st, const vmdk_extent *ext, uint64_t gd_index,
-                         uint32_t gt_index, uint32_t gte) {
-    const vmdk_sparse_info *sp = &ext->sparse;
-    const char *name = vmdk_extent_label(ext);
-    uint64_t grain = gd_index * sp->gtes_per_gt + gt_index;
-    uint64_t pos = (uint64_t)gte * VMDK_SECTOR;
-    uint64_t max = VMDK_STREAM_MAX_COMPRESSED(sp->grain_sectors * VMDK_SECTOR);
-    uint8_t m[12];
-    int r = vb_source_read(&ext->src, pos, m, sizeof(m));
-    if (r) {
-        problem(st, r, "%s: grain %llu: marker at sector %u cannot be read: %s", name,
-                (unsigned long long)grain, gte, vb_err_message(r));
-        return;
-    }
-    uint64_t lba = vb_le64(m);
-    uint32_t size = vb_le32(m + 8);
-    if (size == 0)
-        problem(st, VB_ECORRUPT, "%s: grain %llu: sector %u holds a metadata marker, not a grain",
-                name, (unsigned long long)grain, gte);
-    else if (lba != grain * sp->grain_sectors)
-        problem(st, VB_ECORRUPT, "%s: grain %llu: marker at sector %u is for LBA %llu, not %llu",
-                name, (unsigned long long)grain, gte, (unsigned long long)lba,
-                (unsigned long long)(grain * sp->grain_sectors));
-    else if (size > max)
-        problem(st, VB_ECORRUPT,
-                "%s: grain %llu: compressed size %u is more than a grain plus framing (%llu)", name,
-                (unsigned long long)grain, size, (unsigned long long)max);
-    else if (!vb_range_ok(pos + 12, size, ext->src.size))
-        problem(st, VB_ECORRUPT,
-                "%s: grain %llu: %u compressed bytes at sector %u run past the end of the file",
-                name, (unsigned long long)grain, size, gte);
-}
-
 static void check_sparse(check_state *st, unsigned ei) {
     vmdk_disk *disk = st->disk;
     const vmdk_extent *ext = &disk->extents[ei];
@@ -380,8 +346,6 @@ static void check_sparse(check_state *st, unsigned ei) {
         }
     }
     check_duplicates(st, ei);
-    if (sp->compressed)
-        walk_grains(st, ei, visit_marker);
 }
 
 int vmdk_check(vmdk_disk *disk, vmdk_report_fn report, void *ctx) {

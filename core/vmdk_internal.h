@@ -82,6 +82,11 @@ void vmdk_stream_reset(vmdk_stream_state *st);
  * header is parsed: footer, grain directory, or the marker walk. */
 int vmdk_stream_open(vmdk_disk *disk, unsigned extent_index);
 
+/* Checks the marker of grain `grain` at sector `sector` (LBA, size, data
+ * inside the file) without inflating it; the problem goes to *ret_diag. */
+int vmdk_stream_check_grain(vmdk_disk *disk, unsigned extent_index, uint64_t grain, uint32_t sector,
+                            vb_diag *ret_diag);
+
 /* vmdk_sparse_map for an extent whose map came from the marker walk. */
 int vmdk_stream_map(vmdk_disk *disk, unsigned extent_index, uint64_t off, uint64_t max_len,
                     vmdk_piece *ret_piece);

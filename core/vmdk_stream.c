@@ -99,10 +99,10 @@ static int window_get(vmdk_disk *disk, unsigned ei, uint64_t pos, uint64_t len, 
         *ret = st->window + (pos - st->window_offset);
         return 0;
     }
+    /* Sequential: no window yet, or pos at or after the window's start and
+     * not far past its end. */
     bool sequential = !same || st->window_len == 0 ||
-                      (pos >= st->window_offset && pos - end <= VB_STREAM_READAHEAD_BYTES);
-    if (same && pos < st->window_offset)
-        sequential = false;
+                      (pos >= st->window_offset && pos <= end + VB_STREAM_READAHEAD_BYTES);
     uint64_t fill = sequential ? VMDK_STREAM_WINDOW_BYTES : VB_MAX(fill_hint, len);
     fill = VB_MIN(fill, ext->src.size - pos);
     st->window_extent = 0;
@@ -441,6 +441,18 @@ static int fetch_grain(vmdk_disk *disk, unsigned ei, uint64_t grain, uint32_t se
     *ret_data = m + 12;
     *ret_size = size;
     return 0;
+}
+
+int vmdk_stream_check_grain(vmdk_disk *disk, unsigned ei, uint64_t grain, uint32_t sector,
+                            vb_diag *ret_diag) {
+    vb_diag saved = disk->diag;
+    const uint8_t *data;
+    uint32_t size;
+    int r = fetch_grain(disk, ei, grain, sector, &data, &size);
+    if (r && ret_diag)
+        *ret_diag = disk->diag;
+    disk->diag = saved;
+    return r;
 }
 
 /* Inflates grain data into dst (cap bytes); the output must be one of the

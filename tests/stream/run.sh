@@ -15,7 +15,7 @@
 #    they read the file (both read zlib grains; neither reads raw deflate;
 #    qemu-img refuses a footer-less file).
 #
-# Usage: VMDK=... MKSTREAM=... LIBVMDK_CAT=... OUT=... run.sh
+# Usage: VMDK=... MKSTREAM=... LIBVMDK_CAT=... STREAMCMP=... OUT=... run.sh
 # shellcheck source=../diff/lib.sh
 source "$(dirname "$0")/../diff/lib.sh"
 rm -rf "$OUT"
@@ -26,7 +26,7 @@ GiB=$((1024 * MiB))
 # same_bytes NAME CMD FILE: CMD's stdout equals FILE.
 same_bytes() {
     local name=$1 cmd=$2 file=$3
-    if ! bash -c "set -o pipefail; $cmd" 2>"$OUT/$name.err" | cmp -s - "$file"; then
+    if ! bash -c "set -o pipefail; $cmd" 2>"$OUT/$name.err" | "$STREAMCMP" "$file" 2>/dev/null; then
         fail "$name: $cmd differs from $(basename "$file"): $(head -c 300 "$OUT/$name.err")"
     else
         pass
