@@ -76,7 +76,8 @@ const char *ext4_kind_name(const ext4_fs *fs);
 
 /* Directory entry / stat result. */
 typedef struct ext4_dirent {
-    char name[VB_EXT4_NAME_MAX]; /* bytes as stored (normally UTF-8), NUL-terminated */
+    char name[VB_EXT4_NAME_MAX]; /* bytes as stored (normally UTF-8), NUL-terminated;
+                                    a NUL or '/' on disk shows as '?' */
     uint32_t ino;                /* inode number */
     uint16_t mode;               /* inode mode: type bits 0xF000 and permissions */
     bool is_dir;

@@ -306,7 +306,9 @@ int ext4_readdir(ext4_dir *dir, ext4_dirent *ret) {
     while ((r = dir_next(dir, &ino, &name, &len)) == 1) {
         if ((len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.'))
             continue;
-        vb_memcpy(ret->name, name, len);
+        /* NUL and '/' cannot be in a name; a hostile one shows them as '?'. */
+        for (uint32_t i = 0; i < len; i++)
+            ret->name[i] = (name[i] == 0 || name[i] == '/') ? '?' : (char)name[i];
         ret->name[len] = '\0';
         ext4_inode inode;
         r = ext4_read_inode(fs, ino, &inode);

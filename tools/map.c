@@ -25,7 +25,12 @@ static bool run_continues(const vmdk_run *a, const vmdk_run *b) {
         return false;
     if (a->offset + a->length != b->offset)
         return false;
-    return a->kind != VMDK_RUN_DATA || a->file_offset + a->length == b->file_offset;
+    if (a->kind != VMDK_RUN_DATA)
+        return true;
+    /* Compressed grains have no file offset (0): they merge like holes. */
+    if (a->file_offset == 0 && b->file_offset == 0)
+        return true;
+    return a->file_offset + a->length == b->file_offset;
 }
 
 static void print_run(const tool_args *args, const vmdk_disk *disk, const vmdk_run *run,

@@ -11,7 +11,7 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 "$here/../unit/mkimages-partfs.sh" "$OUT/img" >/dev/null
 src="$OUT/img/src"
-FORMATS=(monolithicSparse twoGbMaxExtentFlat)
+FORMATS=(monolithicSparse twoGbMaxExtentFlat streamOptimized)
 [ -n "${EXTRA_SUBFORMATS:-}" ] && FORMATS+=($EXTRA_SUBFORMATS)
 
 # expect_get NAME IMAGE@PART PATH FILE

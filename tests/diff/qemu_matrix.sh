@@ -7,10 +7,9 @@
 source "$(dirname "$0")/lib.sh"
 mkdir -p "$OUT"
 
-# Subformat (optionally +qemu option) list. streamOptimized joins once core
-# reads it.
+# Subformat (optionally +qemu option) list.
 SUBFORMATS=(monolithicSparse monolithicSparse+zeroed_grain=on monolithicFlat
-    twoGbMaxExtentSparse twoGbMaxExtentFlat)
+    twoGbMaxExtentSparse twoGbMaxExtentFlat streamOptimized)
 [ -n "${EXTRA_SUBFORMATS:-}" ] && SUBFORMATS+=($EXTRA_SUBFORMATS)
 
 MiB=$((1024 * 1024))

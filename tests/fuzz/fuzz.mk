@@ -35,9 +35,9 @@ FUZZ_OPTS_vmdk := -max_len=65536 -dict=tests/fuzz/vmdk.dict
 FUZZ_OPTS_descriptor := -max_len=8192 -dict=tests/fuzz/vmdk.dict
 FUZZ_OPTS_part := -max_len=20480
 FUZZ_OPTS_fat := -max_len=20480
+FUZZ_OPTS_ext4 := -max_len=65536
 FUZZ_OPTS_inflate := -max_len=65536
 FUZZ_OPTS_cfg := -max_len=8192 -dict=tests/fuzz/cfg.dict
-FUZZ_OPTS_ext4 := -max_len=70000
 
 FUZZ_CORE_OBJS := $(patsubst core/%.c,$(FUZZ_DIR)/obj/core/%.o,$(filter-out core/mem.c,$(CORE_SRCS)))
 $(FUZZ_DIR)/obj/core/%.o: core/%.c $(CORE_HDRS) | $(BUILD)/.deps-test
