@@ -189,6 +189,15 @@ TEST(test_ext4_layout) {
         CHECK(!!(file.inode_flags & EXT4_INLINE_DATA_FL) == images[i].inline_data);
         CHECK_ERR(ext4_lookup(&fs, "frag.bin", &file, &f), 0);
         CHECK(!!(file.inode_flags & EXT4_EXTENTS_FL) == images[i].extents);
+        if (strcmp(images[i].image, "ext4-metabg.img") == 0) {
+            /* Descriptors of groups 16+ come from the second meta group. */
+            ext4_dirent e;
+            CHECK_U64(fs.first_meta_bg, 0);
+            CHECK_ERR(ext4_stat(&fs, "many/file3000", &e), 0);
+            CHECK(e.ino > 16 * fs.inodes_per_group);
+            CHECK_ERR(ext4_stat(&fs, "smalldir", &e), 0);
+            CHECK(e.ino > 16 * fs.inodes_per_group);
+        }
         if (images[i].extents) {
             /* 451 one-block extents need depth 2 with 1 KiB blocks. */
             CHECK_U64(vb_le16(file.i_block + 6), images[i].block_size == 1024 ? 2 : 1);
