@@ -461,9 +461,30 @@ static uint8_t *img;
 static size_t img_size;
 static vb_memsource mem;
 
+/* A fresh copy of an image in img (the pristine bytes are read once). */
 static void load_copy(const char *name) {
-    free(img);
-    img = load_file(image_path(name), &img_size);
+    static struct {
+        const char *name;
+        uint8_t *data;
+        size_t size;
+    } pristine[4];
+    size_t k = 0;
+    while (k < VB_ARRAY_SIZE(pristine) && pristine[k].name && strcmp(pristine[k].name, name) != 0)
+        k++;
+    if (k == VB_ARRAY_SIZE(pristine)) {
+        fprintf(stderr, "load_copy: more than %zu images\n", VB_ARRAY_SIZE(pristine));
+        exit(2);
+    }
+    if (!pristine[k].name) {
+        pristine[k].name = name;
+        pristine[k].data = load_file(image_path(name), &pristine[k].size);
+    }
+    if (!img || img_size != pristine[k].size) {
+        free(img);
+        img = malloc(pristine[k].size);
+    }
+    img_size = pristine[k].size;
+    memcpy(img, pristine[k].data, img_size);
 }
 
 static int mount_copy(void) {
