@@ -244,7 +244,11 @@ static int find_kernel(boot_ctx *c, vb_source *ret_kernel) {
     /* No partition configured: the first partition whose filesystem holds
      * the kernel. Partitions without a filesystem core reads are skipped; a
      * failure of the VMDK itself (a detail in disk.diag), or inside a
-     * filesystem other than "no such file", is reported. */
+     * filesystem other than "no such file", is reported at once. A
+     * filesystem that fails to mount is skipped, but named if the kernel
+     * turns up nowhere else: it may be the one that holds it. */
+    static char skipped[VB_DETAIL_MAX * 2 + 64];
+    skipped[0] = '\0';
     for (uint32_t i = 0; i < table.count; i++) {
         const part_entry *p = &table.entries[i];
         name_partition(c, p);
@@ -259,9 +263,13 @@ static int find_kernel(boot_ctx *c, vb_source *ret_kernel) {
             report(c, "%s in %s: %s", kernel, where(c), problem(r, fs_diag(&vol)));
             return r;
         }
+        if (!mounted && r != VB_EFORMAT && !skipped[0])
+            vb_format(skipped, sizeof(skipped), "; %s: %s", c->part_name,
+                      problem(r, fs_diag(&vol)));
     }
-    report(c, "%s: not found on any partition of %s (%s table, %u partition%s)", kernel, c->disk,
-           part_scheme_name(table.scheme), (unsigned)table.count, table.count == 1 ? "" : "s");
+    report(c, "%s: not found on any partition of %s (%s table, %u partition%s)%s", kernel, c->disk,
+           part_scheme_name(table.scheme), (unsigned)table.count, table.count == 1 ? "" : "s",
+           skipped);
     return VB_ENOTFOUND;
 }
 

@@ -162,9 +162,7 @@ static bool match_label(EFI_HANDLE handle, const void *want) {
 int efi_partition_by_label(const char *label, EFI_HANDLE *ret_handle) {
     uint16_t wide[PARTINFO_NAME_LENGTH + 1];
     int r = utf8_to_ucs2(wide, VB_ARRAY_SIZE(wide), label, vb_strlen(label), true);
-    if (r < 0)
-        return r;
-    if (r == 0)
-        return VB_EINVAL;
+    if (r <= 0)
+        return VB_ENOTFOUND; /* no GPT name can be empty, invalid or that long */
     return find_partition(match_label, wide, ret_handle);
 }

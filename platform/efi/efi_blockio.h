@@ -31,8 +31,10 @@ int efi_blockio_open(EFI_HANDLE handle, efi_blockio *bio, vb_source *ret_source)
 /* Finds the firmware's handle for a GPT partition: by unique GUID (16 bytes
  * in on-disk order, matched against the partition's HARDDRIVE device path
  * node), or by GPT partition name (UTF-8, exact, read through
- * EFI_PARTITION_INFO_PROTOCOL). VB_ENOTFOUND when none matches, VB_EINVAL
- * when more than one does (a name must be unambiguous). */
+ * EFI_PARTITION_INFO_PROTOCOL). VB_ENOTFOUND when none matches (or the
+ * name cannot be a GPT name), VB_EINVAL when more than one does (a name
+ * must be unambiguous): these two are the only lookup results besides 0 and
+ * the firmware's errors. */
 int efi_partition_by_guid(const uint8_t guid[16], EFI_HANDLE *ret_handle);
 int efi_partition_by_label(const char *label, EFI_HANDLE *ret_handle);
 
