@@ -16,7 +16,7 @@ FUZZ_NO_CHECKSUM ?= 0
 BUILD_PKGS := gcc make binutils gnu-efi nasm
 TEST_PKGS  := qemu-utils qemu-system-x86 ovmf libvmdk-dev libbfio-dev libvmdk-utils zlib1g-dev \
               libdeflate-dev clang-14 libclang-rt-14-dev clang-format mtools dosfstools \
-              gdisk fdisk e2fsprogs cpio sbsigntool python3 xz-utils strace
+              gdisk fdisk e2fsprogs cpio sbsigntool openssl python3 xz-utils strace
 
 $(BUILD)/.deps-build: tools/install-deps.sh
 	@mkdir -p $(BUILD)

@@ -61,6 +61,9 @@ typedef struct ext4_fs {
     uint32_t flags;   /* EXT4_FS_* */
     uint8_t uuid[16]; /* filesystem UUID, as stored */
     char label[17];   /* volume name, NUL-terminated, controls as '?' */
+    /* Most directory bytes one lookup may scan (VB_ELIMIT beyond); set to
+     * VB_EXT4_LOOKUP_SCAN_MAX by ext4_mount, callers may lower it. */
+    uint64_t lookup_scan_max;
     vb_diag diag;
 } ext4_fs;
 
@@ -76,7 +79,8 @@ const char *ext4_kind_name(const ext4_fs *fs);
 
 /* Directory entry / stat result. */
 typedef struct ext4_dirent {
-    char name[VB_EXT4_NAME_MAX]; /* bytes as stored (normally UTF-8), NUL-terminated */
+    char name[VB_EXT4_NAME_MAX]; /* bytes as stored (normally UTF-8), NUL-terminated;
+                                    a NUL or '/' on disk shows as '?' */
     uint32_t ino;                /* inode number */
     uint16_t mode;               /* inode mode: type bits 0xF000 and permissions */
     bool is_dir;

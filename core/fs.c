@@ -86,6 +86,9 @@ static void from_fat(const fat_dirent *e, fs_dirent *ret) {
     ret->is_dir = e->is_dir;
     ret->is_symlink = false;
     ret->size = e->size;
+    vb_strlcpy(ret->short_name, e->short_name, sizeof(ret->short_name));
+    ret->attributes = e->attributes;
+    ret->mode = 0;
 }
 
 static void from_ext4(const ext4_dirent *e, fs_dirent *ret) {
@@ -93,6 +96,9 @@ static void from_ext4(const ext4_dirent *e, fs_dirent *ret) {
     ret->is_dir = e->is_dir;
     ret->is_symlink = e->is_symlink;
     ret->size = e->is_dir ? 0 : e->size;
+    ret->short_name[0] = '\0';
+    ret->attributes = 0;
+    ret->mode = e->mode;
 }
 
 int fs_readdir(fs_dir *dir, fs_dirent *ret) {

@@ -54,8 +54,11 @@ typedef struct fs_dir {
 typedef struct fs_dirent {
     char name[VB_FS_NAME_MAX]; /* UTF-8 (FAT: the long name if any) */
     bool is_dir;
-    bool is_symlink; /* ext2/3/4 only (fs_stat follows links, fs_readdir does not) */
-    uint64_t size;   /* bytes (0 for directories on FAT) */
+    bool is_symlink;     /* ext2/3/4 only (fs_stat follows links, fs_readdir does not) */
+    uint64_t size;       /* bytes (0 for directories) */
+    char short_name[40]; /* FAT: the 8.3 name ("" on ext2/3/4) */
+    uint8_t attributes;  /* FAT: FAT_ATTR_* bits (0 on ext2/3/4) */
+    uint16_t mode;       /* ext2/3/4: inode type and permission bits (0 on FAT) */
 } fs_dirent;
 
 /* Mounts the filesystem on src (copied; its ctx must outlive vol): FAT,

@@ -1,16 +1,16 @@
-/* fs.c: `vmdk ls` and `vmdk get`: list and extract files of a FAT
- * filesystem inside a VMDK, through the same core/ partition and FAT code
- * the loader uses. IMAGE@PARTITION picks the partition: a 1-based index,
- * label=NAME or uuid=PARTUUID (the loader's `partition` syntax); without
- * it, the first partition holding a FAT filesystem, or the whole disk when
- * it has no partition table. */
+/* fs.c: `vmdk ls` and `vmdk get`: list and extract files of a FAT or
+ * ext2/3/4 filesystem inside a VMDK, through the same core/ partition and
+ * filesystem code (core/fs.h) the loader uses. IMAGE@PARTITION picks the
+ * partition: a 1-based index, label=NAME or uuid=PARTUUID (the loader's
+ * `partition` syntax); without it, the first partition holding a
+ * filesystem, or the whole disk when it has no partition table. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "fat.h"
+#include "fs.h"
 #include "part.h"
 #include "vmdk_tool.h"
 
@@ -26,7 +26,7 @@ typedef struct fs_ctx {
     part_table table; /* its partitions (scheme NONE: no table) */
     vb_slice slice;   /* the chosen partition */
     vb_source volume; /* the source the filesystem is mounted on */
-    fat_fs fs;
+    fs_volume fs;
 } fs_ctx;
 
 /* Splits IMAGE@PARTITION. A path that exists as typed is all image, so file
@@ -94,20 +94,21 @@ static int fs_open(fs_ctx *c, const tool_args *args) {
         }
         err = part_open(e, &c->disk, &c->slice, &c->volume);
         if (!err)
-            err = fat_mount(&c->fs, &c->volume);
+            err = fs_mount(&c->fs, &c->volume);
         if (err) {
             tool_error(args->image, err, "partition %" PRIu32 ": %s", e->index,
-                       err == VB_ERANGE ? "does not fit the disk" : c->fs.diag.text);
+                       err == VB_ERANGE ? "does not fit the disk" : fs_diag(&c->fs)->text);
             return TOOL_EXIT_IMAGE;
         }
         return 0;
     }
     if (c->table.scheme == PART_SCHEME_NONE) {
         c->volume = c->disk;
-        err = fat_mount(&c->fs, &c->volume);
+        err = fs_mount(&c->fs, &c->volume);
         if (err) {
-            tool_error(args->image, err, "no partition table, and the whole disk is not FAT: %s",
-                       c->fs.diag.text);
+            tool_error(args->image, err,
+                       "no partition table, and the whole disk holds no filesystem: %s",
+                       fs_diag(&c->fs)->text);
             return TOOL_EXIT_IMAGE;
         }
         return 0;
@@ -115,13 +116,14 @@ static int fs_open(fs_ctx *c, const tool_args *args) {
     for (uint32_t i = 0; i < c->table.count; i++) {
         const part_entry *e = &c->table.entries[i];
         if (part_open(e, &c->disk, &c->slice, &c->volume) == 0 &&
-            fat_mount(&c->fs, &c->volume) == 0) {
+            fs_mount(&c->fs, &c->volume) == 0) {
             snprintf(c->where, sizeof(c->where), "%s@%" PRIu32, c->image_path, e->index);
             return 0;
         }
     }
     tool_error(args->image, VB_ENOTFOUND,
-               "none of the %" PRIu32 " partitions holds a FAT filesystem", c->table.count);
+               "none of the %" PRIu32 " partitions holds a FAT or ext2/3/4 filesystem",
+               c->table.count);
     return TOOL_EXIT_IMAGE;
 }
 
@@ -135,14 +137,28 @@ static const char *path_arg(const tool_args *args) {
     return args->extra_count > 0 ? args->extra[0] : "/";
 }
 
-static void print_entry(const tool_args *args, const fat_dirent *d, bool first) {
+static void print_entry(const tool_args *args, const fs_dirent *d, bool first) {
     if (args->json) {
         printf("%s{\"name\": ", first ? "[" : ",\n");
         tool_json_string(stdout, d->name);
         printf(", \"short_name\": ");
         tool_json_string(stdout, d->short_name);
-        printf(", \"dir\": %s, \"size\": %" PRIu64 ", \"attributes\": %u}",
-               d->is_dir ? "true" : "false", d->size, (unsigned)d->attributes);
+        printf(", \"dir\": %s, \"symlink\": %s, \"size\": %" PRIu64
+               ", \"attributes\": %u, \"mode\": %u}",
+               d->is_dir ? "true" : "false", d->is_symlink ? "true" : "false", d->size,
+               (unsigned)d->attributes, (unsigned)d->mode);
+        return;
+    }
+    if (d->mode) { /* ext2/3/4: type, permissions, size, name */
+        char perms[10];
+        for (int i = 0; i < 9; i++)
+            perms[i] = (d->mode >> (8 - i)) & 1 ? "rwxrwxrwx"[i] : '-';
+        perms[9] = '\0';
+        printf("%c%s %12" PRIu64 "  %s%s\n",
+               d->is_dir       ? 'd'
+               : d->is_symlink ? 'l'
+                               : '-',
+               perms, d->size, d->name, d->is_dir ? "/" : "");
         return;
     }
     char attrs[5] = {d->attributes & FAT_ATTR_READ_ONLY ? 'r' : '-',
@@ -165,17 +181,17 @@ int tool_cmd_ls(const tool_args *args) {
         return status;
     }
     const char *path = path_arg(args);
-    fat_dirent ent;
-    int err = fat_stat(&c->fs, path, &ent);
+    fs_dirent ent;
+    int err = fs_stat(&c->fs, path, &ent);
     bool first = true;
     if (!err && !ent.is_dir) {
         print_entry(args, &ent, true);
         first = false;
     } else if (!err) {
-        fat_dir dir;
-        err = fat_opendir(&c->fs, path, &dir);
+        static fs_dir dir;
+        err = fs_opendir(&c->fs, path, &dir);
         while (!err) {
-            int r = fat_readdir(&dir, &ent);
+            int r = fs_readdir(&dir, &ent);
             if (r <= 0) {
                 err = r;
                 break;
@@ -187,7 +203,7 @@ int tool_cmd_ls(const tool_args *args) {
     if (args->json && !err)
         fputs(first ? "[]\n" : "]\n", stdout);
     if (err) {
-        tool_error(c->where, err, "%s: %s", path, c->fs.diag.text);
+        tool_error(c->where, err, "%s: %s", path, fs_diag(&c->fs)->text);
         status = TOOL_EXIT_IMAGE;
     }
     if (fflush(stdout) != 0 || ferror(stdout))
@@ -208,12 +224,11 @@ int tool_cmd_get(const tool_args *args) {
         return status;
     }
     const char *path = args->extra[0];
-    fat_file file;
+    static fs_file file;
     vb_source src;
-    int err = fat_lookup(&c->fs, path, &file, &src);
+    int err = fs_lookup(&c->fs, path, &file, &src);
     if (err) {
-        tool_error(c->where, err, "%s: %s", path,
-                   err == VB_EINVAL ? "is a directory" : c->fs.diag.text);
+        tool_error(c->where, err, "%s: %s", path, fs_diag(&c->fs)->text);
         fs_close(c);
         return TOOL_EXIT_IMAGE;
     }
@@ -227,7 +242,8 @@ int tool_cmd_get(const tool_args *args) {
         size_t want = src.size - off < GET_CHUNK ? (size_t)(src.size - off) : GET_CHUNK;
         err = vb_source_read(&src, off, buf, want);
         if (err) {
-            const char *detail = c->fs.diag.err ? c->fs.diag.text : vmdk_detail(c->image.disk);
+            const char *detail =
+                fs_diag(&c->fs)->err ? fs_diag(&c->fs)->text : vmdk_detail(c->image.disk);
             tool_error(c->where, err, "%s: at byte %" PRIu64 ": %s", path, off, detail);
             status = TOOL_EXIT_IMAGE;
             break;

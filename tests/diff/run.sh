@@ -5,7 +5,7 @@ set -uo pipefail
 here=$(dirname "$0")
 root=$OUT
 status=0
-for script in qemu_matrix descriptors corrupt fat chain; do
+for script in qemu_matrix descriptors corrupt fat chain ext4; do
     echo "== diff: $script"
     OUT="$root/$script" "$here/$script.sh" || status=1
 done

@@ -35,6 +35,7 @@ FUZZ_OPTS_vmdk := -max_len=65536 -dict=tests/fuzz/vmdk.dict
 FUZZ_OPTS_descriptor := -max_len=8192 -dict=tests/fuzz/vmdk.dict
 FUZZ_OPTS_part := -max_len=20480
 FUZZ_OPTS_fat := -max_len=20480
+FUZZ_OPTS_ext4 := -max_len=65536
 FUZZ_OPTS_inflate := -max_len=65536
 FUZZ_OPTS_cfg := -max_len=8192 -dict=tests/fuzz/cfg.dict
 
@@ -80,7 +81,7 @@ TEST_STEPS += fuzz-test
 # standard tools.
 $(BUILD)/tests/fuzz/mkseeds: tests/fuzz/mkseeds.c tests/fuzz/fuzz_util.h $(HOST_OBJ)/tests/unit/libunithelpers.a $(HOST_OBJ)/libcore.a
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -Itests/unit -Itests/fuzz $< $(HOST_OBJ)/tests/unit/libunithelpers.a $(HOST_OBJ)/libcore.a -o $@
+	$(CC) $(HOST_CFLAGS) -Itests/unit -Itests/fuzz $< $(HOST_OBJ)/tests/unit/libunithelpers.a $(HOST_OBJ)/libcore.a -o $@ -lz
 .PHONY: fuzz-seeds
 fuzz-seeds: $(BUILD)/tests/fuzz/mkseeds | $(BUILD)/.deps-test
 	$(BUILD)/tests/fuzz/mkseeds tests/fuzz/corpus

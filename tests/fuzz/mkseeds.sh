@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # mkseeds.sh CORPUS_DIR WORK_DIR: seed inputs made by the standard tools
-# (qemu-img descriptors, mkfs.fat + mtools volumes, an sgdisk GPT), cut
-# after their last non-zero sector: the fat and part harnesses present the
-# input at the size its boot sector / GPT header claims, zeros after it.
+# (qemu-img descriptors, mkfs.fat + mtools volumes, an sgdisk GPT, mke2fs
+# volumes), cut after their last non-zero sector: the fat, ext4 and part
+# harnesses present the input at the size its boot sector / superblock /
+# GPT header claims, zeros after it.
 set -euo pipefail
 corpus=$(realpath -m "$1")
 work=$(realpath -m "$2")
 export MTOOLS_SKIP_CHECK=1 LC_ALL=C.UTF-8
 rm -rf "$work"
-mkdir -p "$work" "$corpus"/{descriptor,fat,part,vmdk}
+mkdir -p "$work" "$corpus"/{descriptor,fat,part,vmdk,ext4}
 cd "$work"
 
 # trim FILE: cut after the last sector holding a non-zero byte.
@@ -60,4 +61,30 @@ sgdisk -a 1 -U 11111111-2222-3333-4444-555555555555 \
     -n 2:0:+64K -t 2:8300 -c 2:"root" gpt.img > /dev/null
 truncate -s $((34 * 512)) gpt.img # MBR, header, entries: the backup is out of reach
 cp gpt.img "$corpus/part/seed-sgdisk-gpt"
+# ---- ext2 / ext4 volumes made by mke2fs -d (64 KiB, 1 KiB blocks) ---------
+mkdir -p e/boot e/a/b/c
+printf 'hello\n' > e/hello
+head -c 600 /dev/zero | tr '\0' 'k' > e/boot/vmlinuz-6.1
+ln -s vmlinuz-6.1 e/boot/vmlinuz
+ln -s boot/vmlinuz e/link
+ln -s ./a/b/c/../../../a/b/c/../../../a/b/c/../../../boot/vmlinuz-6.1 e/slow # > 60 bytes
+ln -s loop e/loop
+printf 'x\n' > e/a/b/c/f
+head -c $((13 * 1024)) /dev/zero | tr '\0' 'i' > e/thirteen # needs an indirect block
+printf 'start' > e/sparse
+printf 'end' | dd of=e/sparse bs=1 seek=20000 conv=notrunc status=none
+mkext() { # IMAGE [mke2fs options]
+    local img=$1
+    shift
+    truncate -s 64K "$img"
+    mke2fs -q -F -N 32 -b 1024 -I 128 -O ^resize_inode -E root_owner=0:0 -U 0a0b0c0d-1111-2222-3333-444455556666 "$@" \
+        -d e "$img" 2>&1 | { grep -v -e "^Creating regular file" -e "128-byte inodes" || true; }
+    trim "$img"
+}
+mkext ext2.img -t ext2
+mkext ext4.img -t ext4 -O ^has_journal
+mkext ext4-inline.img -t ext4 -I 256 -O ^has_journal,inline_data
+cp ext2.img "$corpus/ext4/seed-mke2fs-ext2"
+cp ext4.img "$corpus/ext4/seed-mke2fs-ext4"
+cp ext4-inline.img "$corpus/ext4/seed-mke2fs-ext4-inline"
 echo "mkseeds.sh: seeds written to $corpus"

@@ -8,3 +8,6 @@ $(EXT4_IMAGES)/.stamp: tests/unit/mkimages-ext4.sh | $(BUILD)/.deps-test
 # The test finds the images here (run from the top of the tree).
 unit-tests: $(EXT4_IMAGES)/.stamp
 export VB_EXT4_IMAGES := $(EXT4_IMAGES)
+
+# tests/diff/ext4.sh (vmdk ls/get over ext2/3/4) reads the same images.
+diff-tests: $(EXT4_IMAGES)/.stamp

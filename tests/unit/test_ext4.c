@@ -424,6 +424,18 @@ TEST(test_ext4_lookup_errors) {
         /* Case-insensitive directory: the exact name only. */
         CHECK_ERR(ext4_lookup(&fs, "ci/mixedcase.txt", &file, &f),
                   images[i].inline_data ? VB_EUNSUPPORTED : VB_ENOTFOUND);
+        /* The scan budget of one lookup: "a/b" scans the root and a/. */
+        uint64_t budget = 0;
+        CHECK_ERR(ext4_stat(&fs, "", &e), 0);
+        budget += e.size;
+        CHECK_ERR(ext4_stat(&fs, "a", &e), 0);
+        budget += e.size;
+        fs.lookup_scan_max = budget;
+        CHECK_ERR(ext4_stat(&fs, "a/b", &e), 0);
+        CHECK_ERR(ext4_stat(&fs, "a/../a/b", &e), VB_ELIMIT);
+        CHECK_STR(vb_err_name(fs.diag.err), "ELIMIT");
+        fs.lookup_scan_max = VB_EXT4_LOOKUP_SCAN_MAX;
+        CHECK_ERR(ext4_stat(&fs, "a/../a/b", &e), 0);
         char longpath[2000];
         memset(longpath, 'a', sizeof(longpath) - 1);
         longpath[sizeof(longpath) - 1] = '\0';
