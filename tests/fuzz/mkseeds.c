@@ -149,6 +149,13 @@ static void vmdk_seeds(void) {
         b_file(&b, "disk-s002.vmdk", img, n);
         free(img);
         write_seed("vmdk", "split-sparse", b.p, b.n);
+        /* The same with reads of the second extent failing from its grain
+         * tables on (I/O error paths). */
+        uint8_t opts[10] = {4, 2};
+        put_le32_at(opts, 2, 3 * 512);
+        put_le32_at(opts, 6, 4096);
+        b_file(&b, ".opts", opts, sizeof(opts));
+        write_seed("vmdk", "split-sparse-io-error", b.p, b.n);
     }
     /* monolithicFlat with an offset, a ZERO and a NOACCESS extent. */
     {
