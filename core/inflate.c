@@ -280,6 +280,21 @@ bool inflate_is_zlib_header(const uint8_t b[2]) {
             goto truncated;                                                                        \
     } while (0)
 
+/* The fast loop's bit count keeps garbage above its low 6 bits: it is
+ * decremented by whole table entries (whose low byte is the bit count), and
+ * only bc & 63 is ever used, which saves masking on every symbol. */
+#define FAST_REFILL()                                                                              \
+    do {                                                                                           \
+        bb |= load_le64(in) << (bc & 63);                                                          \
+        in += 7 - ((bc >> 3) & 7);                                                                 \
+        bc |= 56;                                                                                  \
+    } while (0)
+#define FAST_CONSUME(e)                                                                            \
+    do {                                                                                           \
+        bb >>= (uint8_t)(e);                                                                       \
+        bc -= (e);                                                                                 \
+    } while (0)
+
 /* Result of decode_fast. */
 enum { FAST_MARGIN = 0, FAST_EOB = 1, FAST_BAD_LITLEN = 2, FAST_BAD_DIST = 3, FAST_TOO_FAR = 4 };
 
@@ -311,40 +326,40 @@ static __attribute__((noinline)) int decode_fast(const inflate_state *st, bit_st
 
     if (in > in_limit || out > out_limit)
         return FAST_MARGIN;
-    REFILL_FAST();
+    FAST_REFILL();
     e = lt[bb & MASK(LITLEN_BITS)];
     do {
-        REFILL_FAST();
+        FAST_REFILL();
         if (e & E_LITERAL) {
             /* up to three literals from one refill (45 bits) */
-            CONSUME(E_BITS(e));
+            FAST_CONSUME(e);
             out[0] = (uint8_t)E_VALUE(e);
             e = lt[bb & MASK(LITLEN_BITS)];
             if (!(e & E_LITERAL)) {
                 out += 1;
-                REFILL_FAST();
+                FAST_REFILL();
             } else {
-                CONSUME(E_BITS(e));
+                FAST_CONSUME(e);
                 out[1] = (uint8_t)E_VALUE(e);
                 e = lt[bb & MASK(LITLEN_BITS)];
                 if (e & E_LITERAL) {
-                    CONSUME(E_BITS(e));
+                    FAST_CONSUME(e);
                     out[2] = (uint8_t)E_VALUE(e);
                     e = lt[bb & MASK(LITLEN_BITS)];
                     out += 3;
                     continue;
                 }
                 out += 2;
-                REFILL_FAST();
+                FAST_REFILL();
             }
         }
         /* bc >= 56 here */
         if (e & E_EXCEPT) {
             if (e & E_SUBTABLE) {
-                CONSUME(E_BITS(e));
+                FAST_CONSUME(e);
                 e = lt[E_VALUE(e) + (bb & MASK(E_CODE_BITS(e)))];
                 if (e & E_LITERAL) {
-                    CONSUME(E_BITS(e));
+                    FAST_CONSUME(e);
                     *out++ = (uint8_t)E_VALUE(e);
                     e = lt[bb & MASK(LITLEN_BITS)];
                     continue;
@@ -352,27 +367,27 @@ static __attribute__((noinline)) int decode_fast(const inflate_state *st, bit_st
             }
             if (e & E_EXCEPT) {
                 if (e & E_EOB) {
-                    CONSUME(E_BITS(e));
+                    FAST_CONSUME(e);
                     goto eob;
                 }
                 goto bad_litlen;
             }
         }
         saved = bb;
-        CONSUME(E_BITS(e));
+        FAST_CONSUME(e);
         length = E_VALUE(e) + (unsigned)((saved & MASK(E_BITS(e))) >> E_CODE_BITS(e));
 
         e = dt[bb & MASK(DIST_BITS)];
         if (e & E_EXCEPT) {
             if (!(e & E_SUBTABLE))
                 goto bad_dist;
-            CONSUME(E_BITS(e));
+            FAST_CONSUME(e);
             e = dt[E_VALUE(e) + (bb & MASK(E_CODE_BITS(e)))];
             if (e & E_EXCEPT)
                 goto bad_dist;
         }
         saved = bb;
-        CONSUME(E_BITS(e));
+        FAST_CONSUME(e);
         dist = E_VALUE(e) + (unsigned)((saved & MASK(E_BITS(e))) >> E_CODE_BITS(e));
         if (dist > (size_t)(out - out_start))
             goto too_far;
@@ -431,7 +446,7 @@ done:
     bs->in = in;
     bs->out = out;
     bs->bb = bb;
-    bs->bc = bc;
+    bs->bc = bc & 63;
     return result;
 }
 
