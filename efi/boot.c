@@ -1,0 +1,477 @@
+/* boot.c: boots one configuration entry (see boot.h).
+ *
+ * Layers: a file on the loader's volume (efi_file) or a raw partition
+ * (efi_blockio) -> VMDK disk (core vmdk) -> partition (core part) ->
+ * filesystem (core fs: FAT12/16/32 or ext2/3/4) -> kernel and initrd bytes
+ * in AllocatePages memory -> handover.
+ * Everything read from the VMDK is untrusted and checked by core; this file
+ * only decides what to report. The large objects are static: firmware has
+ * a small stack and core never allocates. */
+#include "boot.h"
+#include <stdarg.h>
+#include "efi_blockio.h"
+#include "efi_con.h"
+#include "efi_devpath.h"
+#include "efi_env.h"
+#include "efi_file.h"
+#include "efi_status.h"
+#include "efi_time.h"
+#include "cfg.h"
+#include "error.h"
+#include "fs.h"
+#include "handover.h"
+#include "part.h"
+#include "util.h"
+#include "vmdk.h"
+
+/* Files larger than this show a progress line while they load. */
+#define BOOT_PROGRESS_BYTES (4u * 1024u * 1024u)
+/* Bytes per read while loading a file (between progress updates). */
+#define BOOT_READ_CHUNK (2u * 1024u * 1024u)
+
+static vmdk_disk disk;
+static part_table table;
+static fs_volume vol;
+static fs_file file;
+static efi_dir_opener dir;
+static efi_blockio raw;
+static uint8_t kernel_path[4096];
+
+typedef struct boot_ctx {
+    const cfg_entry *e;
+    char disk[VB_PATH_MAX + 16]; /* the VMDK as the configuration names it */
+    char *msg;
+    size_t cap;
+    EFI_FILE_PROTOCOL *root;
+    vb_source top; /* the VMDK's top-level file or raw partition */
+    bool top_is_file;
+    bool disk_open;
+    vb_source disk_src;
+    vb_slice slice;
+    vb_source part_src;
+    char part_name[48];    /* "partition 2", or "" for a whole-disk filesystem */
+    EFI_HANDLE device;     /* the device the VMDK lives on */
+    void *kernel, *initrd; /* AllocatePages buffers */
+    uint64_t kernel_size, initrd_size;
+} boot_ctx;
+
+/* Writes "entry 'ID': " + the formatted text into the message. */
+static void report(boot_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void report(boot_ctx *c, const char *fmt, ...) {
+    size_t n = vb_format(c->msg, c->cap, "entry '%s': ", c->e->id);
+    va_list ap;
+    va_start(ap, fmt);
+    vb_vformat(c->msg + n, c->cap - n, fmt, ap);
+    va_end(ap);
+}
+
+/* The problem part of a message: the error's message, the most specific
+ * detail available (the VMDK layer's first, as the deepest cause), and the
+ * firmware status behind an I/O error. */
+static const char *problem(int err, const vb_diag *layer) {
+    static char text[VB_DETAIL_MAX * 2];
+    const vb_diag *d = disk.diag.err ? &disk.diag : layer;
+    size_t n = vb_format(text, sizeof(text), "%s", vb_err_message(err));
+    if (d && d->err && d->text[0])
+        n += vb_format(text + n, sizeof(text) - n, ": %s", d->text);
+    EFI_STATUS s = efi_status_last();
+    if (err == VB_EIO && EFI_ERROR(s))
+        vb_format(text + n, sizeof(text) - n, " (firmware: %s)", efi_status_name(s));
+    return text;
+}
+
+/* Starts a new step: details and firmware statuses from earlier steps
+ * must not be blamed for what happens next. */
+static void step(void) {
+    vb_diag_clear(&disk.diag);
+    efi_status_reset();
+}
+
+/* Opens the VMDK's top-level source: a file next to the loader, or a raw
+ * partition named by partuuid= / partlabel=. */
+static int open_top(boot_ctx *c, vb_opener *ret_opener, const char **ret_top_name) {
+    const char *disk_spec = c->e->disk;
+    int r;
+    if (c->e->disk_kind != CFG_DISK_PATH) {
+        EFI_HANDLE h;
+        if (c->e->disk_kind == CFG_DISK_PARTUUID) {
+            part_guid guid;
+            if (!part_guid_parse(disk_spec, vb_strlen(disk_spec), &guid)) {
+                report(c, "%s: not a partition GUID", c->disk);
+                return VB_EINVAL;
+            }
+            r = efi_partition_by_guid(guid.bytes, &h);
+        } else {
+            r = efi_partition_by_label(disk_spec, &h);
+        }
+        if (r == 0)
+            r = efi_blockio_open(h, &raw, &c->top);
+        if (r < 0) {
+            report(c, "%s: %s", c->disk,
+                   r == VB_EINVAL ? "more than one partition matches" : problem(r, NULL));
+            return r;
+        }
+        c->device = h;
+        /* A VMDK on a raw partition is a single file: nothing to open. */
+        ret_opener->ctx = NULL;
+        ret_opener->open = NULL;
+        ret_opener->close = NULL;
+        *ret_top_name = c->disk;
+        return 0;
+    }
+    EFI_LOADED_IMAGE *loaded;
+    EFI_STATUS s = efi_bs->HandleProtocol(efi_image, &efi_guid_loaded_image, (void **)&loaded);
+    r = efi_status_to_vb(s);
+    if (r == 0)
+        r = efi_file_open(c->root, disk_spec, &c->top);
+    if (r == 0) {
+        c->top_is_file = true;
+        c->device = loaded->DeviceHandle;
+        r = efi_dir_opener_init(&dir, c->root, disk_spec, ret_opener, ret_top_name);
+    }
+    if (r < 0)
+        report(c, "%s: %s", disk_spec, r == VB_EFORMAT ? "is a folder" : problem(r, NULL));
+    return r;
+}
+
+static int refuse_open(void *ctx, const char *path, vb_source *ret_source) {
+    (void)ctx, (void)path, (void)ret_source;
+    return VB_ENOTFOUND;
+}
+
+static int open_disk(boot_ctx *c) {
+    vb_opener opener;
+    const char *top_name;
+    step();
+    int r = open_top(c, &opener, &top_name);
+    if (r < 0)
+        return r;
+    if (!opener.open)
+        opener.open = refuse_open;
+    vmdk_open_options options = {.allow_escape = false, .ignore_cid = false};
+    step();
+    r = vmdk_open(&disk, &c->top, top_name, &opener, &options);
+    if (r < 0) {
+        report(c, "%s: %s", c->disk, problem(r, NULL));
+        return r;
+    }
+    c->disk_open = true;
+    vmdk_disk_source(&disk, &c->disk_src);
+    return 0;
+}
+
+/* Mounts the filesystem of the current partition source and opens path. */
+static int mount_and_find(boot_ctx *c, const char *path, vb_source *ret_file, bool *ret_mounted) {
+    *ret_mounted = false;
+    step();
+    int r = fs_mount(&vol, &c->part_src);
+    if (r < 0)
+        return r;
+    *ret_mounted = true;
+    step();
+    return fs_lookup(&vol, path, &file, ret_file);
+}
+
+static void name_partition(boot_ctx *c, const part_entry *p) {
+    if (p)
+        vb_format(c->part_name, sizeof(c->part_name), "partition %u", (unsigned)p->index);
+    else
+        c->part_name[0] = '\0';
+}
+
+/* "partition 2 of \images\x.vmdk", or just the disk for a whole-disk filesystem. */
+static const char *where(boot_ctx *c) {
+    static char text[VB_PATH_MAX + 64];
+    if (c->part_name[0])
+        vb_format(text, sizeof(text), "%s of %s", c->part_name, c->disk);
+    else
+        vb_format(text, sizeof(text), "%s", c->disk);
+    return text;
+}
+
+/* Finds the partition (configured, or the first whose filesystem holds the
+ * kernel) and leaves vol mounted on it with the kernel open in *ret_kernel. */
+static int find_kernel(boot_ctx *c, vb_source *ret_kernel) {
+    cfg_partition_kind kind = c->e->partition_kind;
+    const char *kernel = c->e->kernel;
+    bool mounted;
+    step();
+    int r = part_read(&table, &c->disk_src, 0);
+    if (r == VB_EFORMAT && kind == CFG_PARTITION_AUTO) {
+        /* No partition table: a filesystem on the whole disk. */
+        c->part_src = c->disk_src;
+        name_partition(c, NULL);
+        r = mount_and_find(c, kernel, ret_kernel, &mounted);
+        if (r < 0)
+            report(c, "%s in %s: %s", kernel, where(c), problem(r, fs_diag(&vol)));
+        return r;
+    }
+    if (r < 0) {
+        report(c, "%s: partition table: %s", c->disk, problem(r, &table.diag));
+        return r;
+    }
+    if (kind != CFG_PARTITION_AUTO) {
+        const part_entry *p = NULL;
+        char want[VB_PART_NAME_MAX + 16];
+        if (kind == CFG_PARTITION_LABEL) {
+            p = part_find_label(&table, c->e->partition);
+            vb_format(want, sizeof(want), "label=%s", c->e->partition);
+        } else if (kind == CFG_PARTITION_UUID) {
+            p = part_find_uuid(&table, c->e->partition);
+            vb_format(want, sizeof(want), "uuid=%s", c->e->partition);
+        } else {
+            p = part_find_index(&table, c->e->partition_index);
+            vb_format(want, sizeof(want), "%u", (unsigned)c->e->partition_index);
+        }
+        if (!p) {
+            report(c, "%s: no partition %s (%s table, %u partition%s)", c->disk, want,
+                   part_scheme_name(table.scheme), (unsigned)table.count,
+                   table.count == 1 ? "" : "s");
+            return VB_ENOTFOUND;
+        }
+        name_partition(c, p);
+        r = part_open(p, &c->disk_src, &c->slice, &c->part_src);
+        if (r == 0)
+            r = mount_and_find(c, kernel, ret_kernel, &mounted);
+        else
+            mounted = false;
+        if (r < 0 && !mounted)
+            report(c, "%s: %s", where(c), problem(r, fs_diag(&vol)));
+        else if (r < 0)
+            report(c, "%s in %s: %s", kernel, where(c), problem(r, fs_diag(&vol)));
+        return r;
+    }
+    /* No partition configured: the first partition whose filesystem holds
+     * the kernel. Partitions without a filesystem core reads are skipped; a
+     * failure of the VMDK itself (a detail in disk.diag), or inside a
+     * filesystem other than "no such file", is reported. */
+    for (uint32_t i = 0; i < table.count; i++) {
+        const part_entry *p = &table.entries[i];
+        name_partition(c, p);
+        r = part_open(p, &c->disk_src, &c->slice, &c->part_src);
+        if (r == 0)
+            r = mount_and_find(c, kernel, ret_kernel, &mounted);
+        else
+            mounted = false;
+        if (r == 0)
+            return 0;
+        if (disk.diag.err || (mounted && r != VB_ENOTFOUND)) {
+            report(c, "%s in %s: %s", kernel, where(c), problem(r, fs_diag(&vol)));
+            return r;
+        }
+    }
+    report(c, "%s: not found on any partition of %s (%s table, %u partition%s)", kernel, c->disk,
+           part_scheme_name(table.scheme), (unsigned)table.count, table.count == 1 ? "" : "s");
+    return VB_ENOTFOUND;
+}
+
+/* Reads src whole into buf, with a progress line for big files. */
+static int load_bytes(const vb_source *src, uint8_t *buf, const char *path) {
+    bool show = src->size > BOOT_PROGRESS_BYTES;
+    unsigned shown = 0;
+    for (uint64_t off = 0; off < src->size;) {
+        size_t n = (size_t)VB_MIN(src->size - off, (uint64_t)BOOT_READ_CHUNK);
+        int r = vb_source_read(src, off, buf + off, n);
+        if (r < 0) {
+            if (show)
+                con_printf("\n");
+            return r;
+        }
+        off += n;
+        unsigned pct = (unsigned)(off * 100 / src->size);
+        if (show && (pct / 10 != shown / 10 || off == src->size)) {
+            con_printf("\rLoading %s (%u MiB): %u%%", path,
+                       (unsigned)((src->size + (1u << 20) - 1) >> 20), pct);
+            shown = pct;
+        }
+    }
+    if (show)
+        con_printf("\n");
+    return 0;
+}
+
+static int load_kernel(boot_ctx *c, const vb_source *src) {
+    int r;
+    if (src->size == 0 || src->size > SIZE_MAX) {
+        report(c, "%s in %s: %s", c->e->kernel, where(c),
+               src->size ? "too large" : "the file is empty");
+        return VB_EFORMAT;
+    }
+    r = efi_pages_alloc(src->size, &c->kernel);
+    if (r < 0) {
+        report(c, "%s in %s: cannot allocate %lu bytes: %s", c->e->kernel, where(c),
+               (unsigned long)src->size, problem(r, NULL));
+        return r;
+    }
+    c->kernel_size = src->size;
+    step();
+    r = load_bytes(src, c->kernel, c->e->kernel);
+    if (r < 0)
+        report(c, "%s in %s: %s", c->e->kernel, where(c), problem(r, fs_diag(&vol)));
+    return r;
+}
+
+/* Where the next initrd starts after `end` bytes: Linux finds a cpio
+ * archive that follows another only at a 4-byte aligned offset (zeros in
+ * between are skipped), so each initrd after the first starts on one. */
+static bool initrd_start(uint64_t end, uint64_t *ret_start) {
+    if (end % 4 == 0) {
+        *ret_start = end;
+        return true;
+    }
+    return !vb_add_overflow_u64(end, 4 - end % 4, ret_start);
+}
+
+/* Reads every initrd, in order, into one buffer: each after the first
+ * starts at a multiple of 4 bytes, the gap zero-filled. */
+static int load_initrds(boot_ctx *c) {
+    uint64_t total = 0, sizes[VB_CFG_INITRDS_MAX];
+    vb_source src;
+    int r;
+    for (uint32_t i = 0; i < c->e->initrd_count; i++) {
+        const char *path = c->e->initrds[i];
+        uint64_t start;
+        step();
+        r = fs_lookup(&vol, path, &file, &src);
+        if (r < 0 || !initrd_start(total, &start) || vb_add_overflow_u64(start, src.size, &total)) {
+            report(c, "%s in %s: %s", path, where(c),
+                   r < 0 ? problem(r, fs_diag(&vol)) : "too large");
+            return r < 0 ? r : VB_ELIMIT;
+        }
+        sizes[i] = src.size;
+    }
+    if (total == 0)
+        return 0; /* no initrd, or only empty ones: publish none */
+    if (total > SIZE_MAX || (r = efi_pages_alloc(total, &c->initrd)) < 0) {
+        report(c, "%s in %s: cannot allocate %lu bytes for the initrd", c->e->initrds[0], where(c),
+               (unsigned long)total);
+        return VB_ELIMIT;
+    }
+    c->initrd_size = total;
+    uint8_t *buf = c->initrd;
+    uint64_t end = 0;
+    for (uint32_t i = 0; i < c->e->initrd_count; i++) {
+        const char *path = c->e->initrds[i];
+        uint64_t start;
+        initrd_start(end, &start); /* cannot overflow: checked above */
+        vb_memset(buf + end, 0, (size_t)(start - end));
+        step();
+        r = fs_lookup(&vol, path, &file, &src);
+        if (r == 0 && src.size != sizes[i])
+            r = VB_EIO; /* the file changed between the two lookups */
+        if (r == 0)
+            r = load_bytes(&src, buf + start, path);
+        if (r < 0) {
+            report(c, "%s in %s: %s", path, where(c), problem(r, fs_diag(&vol)));
+            return r;
+        }
+        end = start + src.size;
+    }
+    return 0;
+}
+
+/* The device path that names the kernel for LoadImage: the device holding
+ * the VMDK, then one file node "<VMDK path>\<kernel path>" (a raw
+ * partition: just the kernel path). The firmware's Secure Boot policy for
+ * that device applies. */
+static int kernel_device_path(boot_ctx *c, EFI_DEVICE_PATH **ret_path) {
+    CHAR16 name[2 * VB_PATH_MAX];
+    EFI_DEVICE_PATH *base = devpath_of(c->device);
+    int r = base ? 0 : VB_ENOTFOUND;
+    if (r == 0)
+        r = efi_path_to_ucs2(name, VB_ARRAY_SIZE(name), c->top_is_file ? c->e->disk : NULL,
+                             c->e->kernel);
+    if (r == 0)
+        r = devpath_append_file(base, name, kernel_path, sizeof(kernel_path));
+    if (r < 0) {
+        report(c, "%s in %s: cannot build its device path: %s", c->e->kernel, where(c),
+               vb_err_message(r));
+        return r;
+    }
+    *ret_path = (EFI_DEVICE_PATH *)kernel_path;
+    return 0;
+}
+
+static void close_disk(boot_ctx *c) {
+    if (c->disk_open) {
+        vmdk_close(&disk);
+        c->disk_open = false;
+    }
+    if (c->top_is_file) {
+        efi_file_close(&c->top);
+        c->top_is_file = false;
+    }
+}
+
+static void print_timing(void) {
+    con_printf("vmdkboot: %lu ms from loader start to StartImage\n",
+               (unsigned long)time_elapsed_ms());
+}
+
+static EFI_STATUS hand_over(boot_ctx *c, EFI_DEVICE_PATH *path) {
+    handover_request req = {
+        .kernel = c->kernel,
+        .kernel_size = c->kernel_size,
+        .kernel_path = path,
+        .initrd = c->initrd,
+        .initrd_size = c->initrd_size,
+        .options = c->e->options,
+    };
+    handover_result res;
+    handover_boot(&req, print_timing, &res);
+    const char *k = c->e->kernel, *w = where(c);
+    switch (res.stage) {
+    case HANDOVER_OPTIONS:
+        report(c, "options: not valid UTF-8 (BMP only), or longer than 4095 characters");
+        break;
+    case HANDOVER_SECURITY:
+        report(c, "%s in %s: the image failed Secure Boot verification (%s)", k, w,
+               efi_status_name(res.status));
+        break;
+    case HANDOVER_LOAD:
+        report(c, "%s in %s: the firmware cannot load it: %s", k, w, efi_status_name(res.status));
+        break;
+    case HANDOVER_INITRD:
+        report(c, "%s in %s: cannot publish the initrd: %s", c->e->initrds[0], w,
+               efi_status_name(res.status));
+        break;
+    case HANDOVER_START:
+        report(c, "%s in %s: the kernel returned: %s", k, w,
+               res.status == EFI_SUCCESS ? "success" : efi_status_name(res.status));
+        break;
+    }
+    return EFI_ERROR(res.status) ? res.status : EFI_LOAD_ERROR;
+}
+
+EFI_STATUS boot_entry_run(const cfg_entry *e, char *msg, size_t cap) {
+    boot_ctx c = {.e = e, .msg = msg, .cap = cap};
+    if (e->disk_kind == CFG_DISK_PARTUUID)
+        vb_format(c.disk, sizeof(c.disk), "partuuid=%s", e->disk);
+    else if (e->disk_kind == CFG_DISK_PARTLABEL)
+        vb_format(c.disk, sizeof(c.disk), "partlabel=%s", e->disk);
+    else
+        vb_format(c.disk, sizeof(c.disk), "%s", e->disk);
+    EFI_DEVICE_PATH *path;
+    vb_source kernel;
+    EFI_STATUS status = EFI_LOAD_ERROR;
+    msg[0] = '\0';
+    int r = efi_volume_root(&c.root);
+    if (r < 0) {
+        report(&c, "the loader's own volume: %s", problem(r, NULL));
+        return EFI_NOT_FOUND;
+    }
+    if (open_disk(&c) < 0)
+        goto out;
+    if (find_kernel(&c, &kernel) < 0 || load_kernel(&c, &kernel) < 0 || load_initrds(&c) < 0 ||
+        kernel_device_path(&c, &path) < 0)
+        goto out;
+    /* Everything is in memory: release the VMDK's files before handing over. */
+    close_disk(&c);
+    status = hand_over(&c, path);
+out:
+    close_disk(&c);
+    efi_pages_free(c.initrd, c.initrd_size);
+    efi_pages_free(c.kernel, c.kernel_size);
+    c.root->Close(c.root);
+    return status;
+}

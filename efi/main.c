@@ -1,0 +1,64 @@
+/* main.c: the loader's entry point. Reads the configuration, shows the
+ * menu (or boots the default at once with timeout 0), boots the chosen
+ * entry, and on failure shows the message and the menu again, or returns an
+ * error to the firmware so its next boot option runs. */
+#include "boot.h"
+#include "cfg.h"
+#include "config.h"
+#include "efi_con.h"
+#include "efi_env.h"
+#include "efi_time.h"
+#include "menu.h"
+
+static cfg_config cfg;
+static const char *titles[VB_CFG_ENTRIES_MAX];
+static char notes[2048];
+static char message[VB_DETAIL_MAX * 4];
+
+/* crt0 calls this with the System V ABI after relocating the image: it
+ * must not be EFIAPI (see docs/uefi-notes.md). */
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st) {
+    time_start();
+    efi_env_init(image, st);
+    /* Nobody is watching the clock while the menu waits. */
+    efi_bs->SetWatchdogTimer(0, 0, 0, NULL);
+    con_printf("vmdkboot %s\n", VMDKBOOT_VERSION);
+
+    if (config_load(&cfg, notes, sizeof(notes)) < 0) {
+        con_printf("vmdkboot: no entry to boot; returning to the firmware\n");
+        return EFI_NOT_FOUND;
+    }
+    const cfg_entry *def = &cfg.entries[cfg.default_entry];
+    if (cfg.timeout == 0) {
+        con_printf("Booting %s\n", def->title);
+        EFI_STATUS s = boot_entry_run(def, message, sizeof(message));
+        con_printf("vmdkboot: %s\n", message);
+        con_printf("vmdkboot: returning to the firmware\n");
+        return s;
+    }
+
+    for (uint32_t i = 0; i < cfg.entry_count; i++)
+        titles[i] = cfg.entries[i].title;
+    menu m = {
+        .titles = titles,
+        .count = cfg.entry_count,
+        .selected = cfg.default_entry,
+        .timeout = cfg.timeout,
+        .message = notes[0] ? notes : NULL,
+    };
+    for (;;) {
+        if (menu_run(&m) == MENU_EXIT) {
+            con_printf("vmdkboot: leaving to the firmware\n");
+            return EFI_ABORTED;
+        }
+        const cfg_entry *e = &cfg.entries[m.selected];
+        con_printf("Booting %s\n", e->title);
+        boot_entry_run(e, message, sizeof(message));
+        con_printf("vmdkboot: %s\n", message);
+        /* Back to the menu, without a countdown: no boot loop. */
+        m.message = message;
+        m.timeout = MENU_NO_TIMEOUT;
+    }
+}
