@@ -187,6 +187,7 @@ int ext4_mount(ext4_fs *fs, const vb_source *src) {
     uint8_t sb[SB_BYTES];
     vb_memset(fs, 0, sizeof(*fs));
     fs->src = *src;
+    fs->lookup_scan_max = VB_EXT4_LOOKUP_SCAN_MAX;
     if (src->size < SB_OFFSET + SB_BYTES)
         return vb_fail(&fs->diag, VB_EFORMAT,
                        "not ext2/3/4: %llu bytes, too small for a superblock",

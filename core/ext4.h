@@ -61,6 +61,9 @@ typedef struct ext4_fs {
     uint32_t flags;   /* EXT4_FS_* */
     uint8_t uuid[16]; /* filesystem UUID, as stored */
     char label[17];   /* volume name, NUL-terminated, controls as '?' */
+    /* Most directory bytes one lookup may scan (VB_ELIMIT beyond); set to
+     * VB_EXT4_LOOKUP_SCAN_MAX by ext4_mount, callers may lower it. */
+    uint64_t lookup_scan_max;
     vb_diag diag;
 } ext4_fs;
 

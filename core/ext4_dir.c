@@ -100,9 +100,10 @@ static int dir_next(ext4_dir *d, uint32_t *ret_ino, const uint8_t **ret_name, ui
     return 0;
 }
 
-/* Finds name[0..n) in directory dir; sets *ret_ino. */
+/* Finds name[0..n) in directory dir; sets *ret_ino. *budget counts down
+ * the directory bytes the whole lookup may still scan. */
 static int dir_find(ext4_fs *fs, const ext4_inode *dir, const char *name, size_t n,
-                    uint32_t *ret_ino) {
+                    uint32_t *ret_ino, uint64_t *budget) {
     if (n == 2 && name[0] == '.' && name[1] == '.' && (dir->flags & EXT4_INLINE_DATA_FL)) {
         *ret_ino = vb_le32(dir->i_block); /* inline directories keep ".." here */
         return 0;
@@ -111,6 +112,10 @@ static int dir_find(ext4_fs *fs, const ext4_inode *dir, const char *name, size_t
     int r = dir_init(fs, dir, &d);
     if (r)
         return r;
+    if (dir->size > *budget)
+        return vb_fail(&fs->diag, VB_ELIMIT, "lookup scans more than %llu bytes of directories",
+                       (unsigned long long)fs->lookup_scan_max);
+    *budget -= dir->size;
     uint32_t ino, len;
     const uint8_t *entry;
     while ((r = dir_next(&d, &ino, &entry, &len)) == 1) {
@@ -186,6 +191,7 @@ static int resolve(ext4_fs *fs, const char *path, bool follow_last, ext4_inode *
         return r;
     ret_name[0] = '\0';
     unsigned links = 0;
+    uint64_t budget = fs->lookup_scan_max;
     size_t pos = 0;
     for (;;) {
         while (buf[pos] == '/')
@@ -206,7 +212,7 @@ static int resolve(ext4_fs *fs, const char *path, bool follow_last, ext4_inode *
             return vb_fail(&fs->diag, VB_ENOTFOUND, "a component of '%s' is longer than 255 bytes",
                            path);
         uint32_t ino = 0;
-        r = dir_find(fs, &cur, name, n, &ino);
+        r = dir_find(fs, &cur, name, n, &ino, &budget);
         if (r == 0)
             r = ext4_read_inode(fs, ino, &child);
         if (r)

@@ -156,6 +156,13 @@
 #define VB_EXT4_DIR_BYTES_MAX (32u * 1024u * 1024u)
 #endif
 
+/* Most directory bytes one lookup may scan, over all its components and
+ * symlinks (VB_ELIMIT beyond): bounds the time a hostile image can make a
+ * lookup take (e.g. "../../.." targets over huge directories). */
+#ifndef VB_EXT4_LOOKUP_SCAN_MAX
+#define VB_EXT4_LOOKUP_SCAN_MAX (64u * 1024u * 1024u)
+#endif
+
 /* Longest file name, NUL included (ext2/3/4 names are at most 255 bytes). */
 #ifndef VB_EXT4_NAME_MAX
 #define VB_EXT4_NAME_MAX 256

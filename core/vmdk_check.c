@@ -170,7 +170,9 @@ static void check_directory(check_state *st, unsigned ei, uint64_t gd_offset, co
     const vmdk_extent *ext = &disk->extents[ei];
     const vmdk_sparse_info *sp = &ext->sparse;
     const char *name = vmdk_extent_label(ext);
-    if (!vb_range_ok(gd_offset * VMDK_SECTOR, sp->gd_entries * 4, ext->src.size) || gd_offset < 1) {
+    uint64_t at;
+    if (gd_offset < 1 || vb_mul_overflow_u64(gd_offset, VMDK_SECTOR, &at) ||
+        !vb_range_ok(at, sp->gd_entries * 4, ext->src.size)) {
         problem(st, VB_ECORRUPT,
                 "%s: %s grain directory (%llu entries at sector %llu) does not fit in the file",
                 name, which, (unsigned long long)sp->gd_entries, (unsigned long long)gd_offset);

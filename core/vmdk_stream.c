@@ -305,17 +305,17 @@ static int walk_markers(vmdk_disk *disk, unsigned ei, int cause) {
         }
         pos += (val + 1) * VMDK_SECTOR;
     }
-    if (!sorted) {
+    if (!sorted)
         walk_sort(st->walk, st->walk_count);
-        /* A grain stored twice: the later copy (higher sector) wins. */
-        uint32_t out = 0;
-        for (uint32_t i = 0; i < st->walk_count; i++) {
-            if (out > 0 && st->walk[out - 1].grain == st->walk[i].grain)
-                out--;
-            st->walk[out++] = st->walk[i];
-        }
-        st->walk_count = out;
+    /* A grain stored twice: the later copy (higher sector) wins, whether or
+     * not the walk had to sort (two copies can also arrive in order). */
+    uint32_t out = 0;
+    for (uint32_t i = 0; i < st->walk_count; i++) {
+        if (out > 0 && st->walk[out - 1].grain == st->walk[i].grain)
+            out--;
+        st->walk[out++] = st->walk[i];
     }
+    st->walk_count = out;
     st->walk_extent = ei + 1;
     st->walk_end = end;
     st->walk_end_sector = pos / VMDK_SECTOR;

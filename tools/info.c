@@ -111,9 +111,9 @@ static void print_text(const tool_args *args, const vmdk_disk *disk) {
                    s->gd_offset, s->rgd_offset, s->using_rgd ? " (in use: primary unusable)" : "",
                    s->overhead);
             if (s->compressed || s->markers || s->zeroed_gte || s->unclean_shutdown)
-                printf("       %s%s%s%s\n", s->compressed ? "compressed " : "",
-                       s->markers ? "markers " : "", s->zeroed_gte ? "zeroed-grain-GTEs " : "",
-                       s->unclean_shutdown ? "unclean-shutdown" : "");
+                printf("       features:%s%s%s%s\n", s->compressed ? " compressed" : "",
+                       s->markers ? " markers" : "", s->zeroed_gte ? " zeroed-grain-GTEs" : "",
+                       s->unclean_shutdown ? " unclean-shutdown" : "");
             if (s->stream_layout == VMDK_STREAM_WALKED) {
                 const vmdk_stream_state *st = &disk->stream;
                 printf("       stream: recovered by marker walk: %" PRIu32

@@ -1,5 +1,5 @@
 # tests/catalogue: the bad-input catalogue. mkbases.sh writes good images
-# with qemu-img (and mkcowd), catgen applies each case of cases.txt to a
+# with qemu-img (and mkcowd, mkstream), catgen applies each case of cases.txt to a
 # copy, run.sh asserts the exact error names of `vmdk check`, `vmdk cat`
 # and (partition table / FAT cases) fsprobe, with build/vmdk and with the
 # ASan + UBSan build build/asan/vmdk (tests/fuzz/asan.mk).
@@ -16,8 +16,8 @@ $(BUILD)/tests/catalogue/fsprobe: tests/catalogue/fsprobe.c $(HOST_OBJ)/libcore.
 $(BUILD)/asan/fsprobe: tests/catalogue/fsprobe.c $(BUILD)/asan/libcore.a $(patsubst %.c,$(BUILD)/asan/%.o,$(PLATFORM_HOST_SRCS))
 	$(CC) $(ASAN_HOST_CFLAGS) $^ -o $@
 
-$(CAT_DIR)/base/.stamp: tests/catalogue/mkbases.sh $(BUILD)/tests/vmdkdiff/mkcowd | $(BUILD)/.deps-test
-	tests/catalogue/mkbases.sh $(CAT_DIR)/base $(BUILD)/tests/vmdkdiff/mkcowd
+$(CAT_DIR)/base/.stamp: tests/catalogue/mkbases.sh $(BUILD)/tests/vmdkdiff/mkcowd $(BUILD)/tests/stream-bin/mkstream | $(BUILD)/.deps-test
+	tests/catalogue/mkbases.sh $(CAT_DIR)/base $(BUILD)/tests/vmdkdiff/mkcowd $(BUILD)/tests/stream-bin/mkstream
 	@touch $@
 
 $(CAT_DIR)/cases/cases.list: tests/catalogue/cases.txt $(BUILD)/tests/catalogue/catgen $(CAT_DIR)/base/.stamp

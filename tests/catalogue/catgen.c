@@ -567,11 +567,12 @@ static void step(const char *dir, int argc, char **argv) {
             put_le(b.p + at, 8, eval(argv[4]));
         else if (strcmp(argv[3], "size") == 0)
             put_le(b.p + at + 8, 4, eval(argv[4]));
-        else if (strcmp(argv[3], "data") == 0) /* data OFFSET:HEX inside the compressed bytes */
-        {
+        else if (strcmp(argv[3], "data") == 0 || strcmp(argv[3], "xor") == 0) {
+            /* data / xor OFFSET:HEX: write / flip bytes of the compressed data */
+            bool flip = argv[3][0] == 'x';
             const char *colon = strchr(argv[4], ':');
             if (!colon)
-                die("marker data wants OFFSET:HEX");
+                die("marker data/xor wants OFFSET:HEX");
             char offs[64];
             snprintf(offs, sizeof(offs), "%.*s", (int)(colon - argv[4]), argv[4]);
             uint64_t o = at + 12 + eval(offs);
@@ -581,10 +582,10 @@ static void step(const char *dir, int argc, char **argv) {
                 if (sscanf(h, "%2x", &v) != 1)
                     die("bad hex '%s'", colon + 1);
                 need(&b, o, 1);
-                b.p[o] = (uint8_t)v;
+                b.p[o] = flip ? (uint8_t)(b.p[o] ^ v) : (uint8_t)v;
             }
         } else
-            die("marker field is lba, size or data");
+            die("marker field is lba, size, data or xor");
         save(&b);
     } else if (strcmp(op, "truncate") == 0) {
         /* truncate FILE SECTORS (expression; eof = the file's sectors). */

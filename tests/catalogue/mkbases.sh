@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# mkbases.sh OUT_DIR MKCOWD: the good images the bad-input catalogue starts
+# mkbases.sh OUT_DIR MKCOWD MKSTREAM: the good images the bad-input catalogue starts
 # from, one folder per base, the top-level file always disk.vmdk. Written by
 # qemu-img (and mkcowd, the test image builder's COWD writer, since qemu-img
-# cannot write COWD), from deterministic content.
+# cannot write COWD, and mkstream, the VMware-layout streamOptimized writer,
+# since qemu-img writes only its own layout), from deterministic content.
 #   sparse  monolithicSparse (redundant GD), data in grains 0, 1, 3, 20-22
 #   split   twoGbMaxExtentSparse: descriptor + disk-s001.vmdk
 #   flat    monolithicFlat: descriptor + disk-flat.vmdk
 #   chain   disk.vmdk (monolithicSparse delta) over base.vmdk
 #   deep    a chain of 17 links (one more than VB_CHAIN_MAX)
 #   stream  streamOptimized (qemu-img layout: GD up front, no footer)
+#   vstream streamOptimized, VMware layout (GT/GD markers, footer, end-of-
+#           stream marker), from mkstream
 #   cowd    a bare COWD extent, grain 8
 #   gptfat  disk.raw (GPT, one FAT16 partition with KERNEL, INITRD, a
 #           folder DIR) and disk.vmdk converted from it; cases that damage
@@ -17,6 +20,7 @@
 set -euo pipefail
 out=$(realpath -m "$1")
 mkcowd=$(realpath "$2")
+mkstream=$(realpath "$3")
 export MTOOLS_SKIP_CHECK=1 LC_ALL=C
 rm -rf "$out.tmp"
 mkdir -p "$out.tmp"
@@ -31,12 +35,13 @@ for g in 0 1 3 20 21 22; do
         dd of=content.raw bs=65536 seek="$g" conv=notrunc status=none
 done
 
-mkdir sparse split flat chain deep stream cowd gptfat
+mkdir sparse split flat chain deep stream vstream cowd gptfat
 qemu-img convert -q -f raw -O vmdk -o subformat=monolithicSparse content.raw sparse/disk.vmdk
 qemu-img convert -q -f raw -O vmdk -o subformat=twoGbMaxExtentSparse content.raw split/disk.vmdk
 qemu-img convert -q -f raw -O vmdk -o subformat=monolithicFlat content.raw flat/disk.vmdk
 qemu-img convert -q -f raw -O vmdk -o subformat=streamOptimized content.raw stream/disk.vmdk
 "$mkcowd" content.raw 8 cowd/disk.vmdk
+"$mkstream" content.raw vstream/disk.vmdk
 
 qemu-img convert -q -f raw -O vmdk -o subformat=monolithicSparse content.raw chain/base.vmdk
 (cd chain && qemu-img create -q -f vmdk -b base.vmdk -F vmdk disk.vmdk &&

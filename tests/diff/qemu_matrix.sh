@@ -46,9 +46,11 @@ for layout in "${LAYOUTS[@]}"; do
         capacity=$(stat -c %s "$ref")
 
         # Piping 5 GiB costs seconds (minutes on a loaded machine): the big
-        # layout is compared whole where extent boundaries matter, and
-        # through the windows below elsewhere.
-        if [ "$lname" != big ] || [[ "$sf" == *twoGb* ]] || [ "$sf" = monolithicSparse ]; then
+        # layout is compared whole once, as twoGbMaxExtentSparse (three
+        # sparse extents, data across a boundary); the other subformats
+        # compare the windows below around every data segment, and map
+        # checks that everything else is a hole in both readers.
+        if [ "$lname" != big ] || [ "$sf" = twoGbMaxExtentSparse ]; then
             expect_cat "$tag.cat" "$img" "$ref"
         fi
 

@@ -81,7 +81,7 @@ TEST_STEPS += fuzz-test
 # standard tools.
 $(BUILD)/tests/fuzz/mkseeds: tests/fuzz/mkseeds.c tests/fuzz/fuzz_util.h $(HOST_OBJ)/tests/unit/libunithelpers.a $(HOST_OBJ)/libcore.a
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -Itests/unit -Itests/fuzz $< $(HOST_OBJ)/tests/unit/libunithelpers.a $(HOST_OBJ)/libcore.a -o $@
+	$(CC) $(HOST_CFLAGS) -Itests/unit -Itests/fuzz $< $(HOST_OBJ)/tests/unit/libunithelpers.a $(HOST_OBJ)/libcore.a -o $@ -lz
 .PHONY: fuzz-seeds
 fuzz-seeds: $(BUILD)/tests/fuzz/mkseeds | $(BUILD)/.deps-test
 	$(BUILD)/tests/fuzz/mkseeds tests/fuzz/corpus

@@ -5,7 +5,11 @@
  *
  * Input: the multi-file format of fuzz_util.h; the first file is
  * "disk.vmdk". A file named ".opts" sets open options (byte 0 bit 0:
- * allow_escape, bit 1: ignore_cid).
+ * allow_escape, bit 1: ignore_cid) and, with byte 0 bit 2, makes reads of
+ * one file fail with VB_EIO: byte 1 picks the file (index modulo the file
+ * count), bytes 2-5 and 6-9 (little-endian) the first byte and length of
+ * the failing range, so error paths (cache blocks, windows, walks) are
+ * fuzzed as well.
  *
  * Invariants checked besides the sanitizers: every source the opener gave
  * out is closed; capacity is whole sectors; reads past the capacity are
@@ -17,6 +21,7 @@
 #include <string.h>
 #include "fuzz_util.h"
 #include "memdir.h"
+#include "util.h"
 #include "vmdk.h"
 
 static vmdk_disk disk;
@@ -132,6 +137,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (of && of->size > 0) {
         opts.allow_escape = (of->data[0] & 1) != 0;
         opts.ignore_cid = (of->data[0] & 2) != 0;
+        if ((of->data[0] & 4) && of->size >= 10) {
+            memdir_file *victim = &dir.files[of->data[1] % dir.count];
+            uint64_t from = vb_le32(of->data + 2), len = vb_le32(of->data + 6);
+            victim->fail_from = from;
+            victim->fail_to = from + (len ? len : 1);
+        }
     }
     vb_source top;
     vb_opener opener;
@@ -145,6 +156,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         vb_source ds;
         vmdk_disk_source(&disk, &ds);
         FUZZ_ASSERT(ds.size == cap && cap % 512 == 0);
+        if (cap > 0)
+            FUZZ_ASSERT(ds.read(ds.ctx, cap - 1, buf, 1) <= 0);
         if (cap > 0) {
             fuzz_rng rng;
             fuzz_rng_init(&rng, data, size);

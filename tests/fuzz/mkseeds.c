@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <zlib.h>
 #include "crc32.h"
 #include "fuzz_util.h"
+#include "stream_image.h"
 #include "vmdk.h"
 #include "vmdk_image.h"
 
@@ -147,6 +149,13 @@ static void vmdk_seeds(void) {
         b_file(&b, "disk-s002.vmdk", img, n);
         free(img);
         write_seed("vmdk", "split-sparse", b.p, b.n);
+        /* The same with reads of the second extent failing from its grain
+         * tables on (I/O error paths). */
+        uint8_t opts[10] = {4, 2};
+        put_le32_at(opts, 2, 3 * 512);
+        put_le32_at(opts, 6, 4096);
+        b_file(&b, ".opts", opts, sizeof(opts));
+        write_seed("vmdk", "split-sparse-io-error", b.p, b.n);
     }
     /* monolithicFlat with an offset, a ZERO and a NOACCESS extent. */
     {
@@ -228,6 +237,34 @@ static void vmdk_seeds(void) {
         uint8_t opts = 2;
         b_file(&b, ".opts", &opts, 1);
         write_seed("vmdk", "cid-mismatch", b.p, b.n);
+    }
+    /* streamOptimized, VMware layout (footer, GT/GD markers, EOS): zlib
+     * grains, a partial last grain; raw deflate in reverse order; the real
+     * gdOffset in the header too (the qemu-img layout's path); and the same
+     * file without its footer (marker walk). */
+    {
+        uint8_t raw[15 * 512];
+        memset(raw, 0, sizeof(raw));
+        pattern_fill(raw, 4 * 512, 11, 0);
+        pattern_fill(raw + 10 * 512, 3 * 512, 12, 0);
+        memcpy(raw + 14 * 512, "last partial grain", 18);
+        stream_spec ss = {15,    2,     3,           4,    6,    false, false,
+                          false, false, "disk.vmdk", NULL, NULL, NULL};
+        stream_layout sl;
+        stream_build(&ss, raw, &img, &n, &sl);
+        write_seed("vmdk", "stream-vmware", img, n);
+        write_seed("vmdk", "stream-no-footer", img, n - 1536);
+        put_le64_at(img, 56, sl.gd);
+        write_seed("vmdk", "stream-header-gd", img, n);
+        free(img);
+        stream_layout_free(&sl);
+        ss.raw_deflate = true;
+        ss.reverse = true;
+        ss.pad_last_grain = true;
+        stream_build(&ss, raw, &img, &n, &sl);
+        write_seed("vmdk", "stream-raw-reverse", img, n);
+        free(img);
+        stream_layout_free(&sl);
     }
     free(b.p);
 
@@ -468,6 +505,62 @@ static void fat32_seed(void) {
     write_seed("fat", "fat32-tiny", v, sizeof(v));
 }
 
+/* ---- inflate: streams made by zlib ------------------------------------------- */
+
+/* Compresses src with zlib at (level, strategy), raw or wrapped, prefixed
+ * with fuzz_inflate's capacity byte (0: the full capacity). */
+static void deflate_seed(const char *name, const uint8_t *src, size_t n, int level, int strategy,
+                         bool raw) {
+    static uint8_t out[1 << 17];
+    z_stream z;
+    memset(&z, 0, sizeof(z));
+    if (deflateInit2(&z, level, Z_DEFLATED, raw ? -15 : 15, 8, strategy) != Z_OK)
+        abort();
+    out[0] = 0;
+    z.next_in = (Bytef *)src;
+    z.avail_in = (uInt)n;
+    z.next_out = out + 1;
+    z.avail_out = sizeof(out) - 1;
+    if (deflate(&z, Z_FINISH) != Z_STREAM_END)
+        abort();
+    write_seed("inflate", name, out, 1 + z.total_out);
+    deflateEnd(&z);
+}
+
+static void inflate_seeds(void) {
+    static uint8_t text[6000], noise[3000], zeros[20000];
+    for (size_t i = 0; i < sizeof(text); i++)
+        text[i] = (uint8_t)("vmdkboot inflates grains of streamOptimized disks. "[i % 51]);
+    pattern_fill(noise, sizeof(noise), 42, 0);
+    memset(zeros, 0, sizeof(zeros));
+    deflate_seed("text-zlib-9", text, sizeof(text), 9, Z_DEFAULT_STRATEGY, false);
+    deflate_seed("text-raw-1", text, sizeof(text), 1, Z_DEFAULT_STRATEGY, true);
+    deflate_seed("text-fixed", text, 700, 6, Z_FIXED, false);
+    deflate_seed("text-huffman-only", text, 700, 6, Z_HUFFMAN_ONLY, true);
+    deflate_seed("noise-stored", noise, sizeof(noise), 0, Z_DEFAULT_STRATEGY, false);
+    deflate_seed("noise-zlib-6", noise, sizeof(noise), 6, Z_DEFAULT_STRATEGY, false);
+    deflate_seed("zeros-rle", zeros, sizeof(zeros), 9, Z_RLE, true);
+    deflate_seed("empty", zeros, 0, 6, Z_DEFAULT_STRATEGY, false);
+}
+
+/* ---- loader configuration --------------------------------------------------------- */
+
+static void cfg_seeds(void) {
+    static const char *const confs[] = {
+        "timeout 3                  # seconds\ndefault rescue\n\nentry rescue\n"
+        "    title     Rescue system\n    disk      \\images\\rescue.vmdk\n"
+        "    partition 1\n    kernel    /boot/vmlinuz\n    initrd    /boot/initrd.img\n"
+        "    initrd    /boot/extra.img\n    options   console=ttyS0 quiet root=/dev/sda1#x\n",
+        "timeout 0\r\nentry a\r\ndisk partuuid=AAAAAAAA-BBBB-CCCC-DDDD-000000000001\r\n"
+        "partition uuid=12345678-05\r\nkernel \\EFI\\linux\r\nentry b\r\n"
+        "Title B\r\ndisk partlabel=recovery\r\npartition label=root fs\r\nKERNEL vmlinuz\r\n"
+        "options\r\nentry a\r\ndisk x\r\nkernel y\r\nbogus key\r\n",
+        "# only comments and a bad timeout\ntimeout 99999\ndefault nowhere\nkernel early\n",
+    };
+    for (size_t i = 0; i < sizeof(confs) / sizeof(confs[0]); i++)
+        write_seed("cfg", text("handmade-%zu", i), confs[i], strlen(confs[i]));
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: mkseeds CORPUS_DIR\n");
@@ -478,5 +571,7 @@ int main(int argc, char **argv) {
     vmdk_seeds();
     part_seeds();
     fat32_seed();
+    inflate_seeds();
+    cfg_seeds();
     return 0;
 }

@@ -102,7 +102,9 @@ mkext4 ext3-1k.img 48M -t ext3 -b 1024
 mkext4 ext2.img 48M -t ext2 -b 4096
 mkext4 ext2-notype.img 48M -t ext2 -b 2048 -O ^filetype
 mkext4 ext4-inline.img 48M -t ext4 -b 4096 -O inline_data,^has_journal,casefold
-mkext4 ext4-metabg.img 48M -t ext4 -b 1024 -O meta_bg,^resize_inode
+# meta_bg over 128 groups of 128 inodes: many/ and later files sit in groups
+# 16 and up, whose descriptors are in the second meta group.
+mkext4 ext4-metabg.img 1G -t ext4 -b 1024 -N 16384 -O meta_bg,^resize_inode
 mkext4 ext4-noext.img 48M -t ext4 -b 4096 -O ^extents,^64bit
 # 64 KiB blocks: without many/ (3000 blocks of 64 KiB).
 cp -al src src64k

@@ -130,6 +130,16 @@ TEST(test_damage) {
              (unsigned long long)layout.gt[0]);
     CHECK_STR(rep.lines[0], l0);
 
+    /* A redundant directory offset whose byte offset wraps around 2^64
+     * (2^55 sectors * 512 = 2^64 = 0): reported as not fitting, not read
+     * from byte 0 (regression: the multiplication was not checked). */
+    f = memdir_add(&d, "c.vmdk", img, size);
+    put_le64_at(f->data, 48, 1ull << 55);
+    CHECK_ERR(run_check(&d, "c.vmdk", NULL, &rep), VB_ECORRUPT);
+    CHECK_U64(rep.count, 1);
+    CHECK_STR(rep.lines[0], "c.vmdk: redundant grain directory (4 entries at sector "
+                            "36028797018963968) does not fit in the file");
+
     /* overHead past the end of the file. */
     f = memdir_add(&d, "c.vmdk", img, size);
     put_le64_at(f->data, 64, 1u << 20);

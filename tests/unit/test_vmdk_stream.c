@@ -577,6 +577,39 @@ TEST(test_walk_order_and_duplicates) {
     image_free(&img);
 }
 
+/* Grains in order, then a second copy of the last one: the walk sees its
+ * markers sorted, and the later copy must still win (a regression: the
+ * duplicate was only dropped when the walk had to sort). */
+TEST(test_walk_sorted_duplicate) {
+    stream_spec spec = base_spec();
+    image img;
+    build(&img, &spec);
+    size_t size = img.size - 1536;     /* no footer: the marker walk */
+    const uint64_t last = NGRAINS - 2; /* the last stored grain (40 is all zeros) */
+    static uint8_t want[CAPACITY * 512];
+    memcpy(want, raw, sizeof(want));
+    size_t tail = GRAIN * 512;
+    memset(want + last * GRAIN * 512, 'L', tail);
+    uint8_t comp[GRAIN * 512 + 512];
+    uLongf clen = sizeof(comp) - 12;
+    compress2(comp + 12, &clen, want + last * GRAIN * 512, tail, 9);
+    vb_put_le64(comp, last * GRAIN);
+    vb_put_le32(comp + 8, (uint32_t)clen);
+    size_t padded = (12 + clen + 511) / 512 * 512;
+    uint8_t *file = calloc(1, size + padded);
+    memcpy(file, img.data, size);
+    memcpy(file + size, comp, 12 + clen);
+    memdir d;
+    test_disk td;
+    CHECK_ERR(open_mem(&td, &d, file, size + padded), 0);
+    CHECK(sparse0(&td)->stream_layout == VMDK_STREAM_WALKED);
+    CHECK_U64(td.disk->stream.walk_count, stored_grains());
+    check_content(&td, want);
+    close_mem(&td, &d);
+    free(file);
+    image_free(&img);
+}
+
 /* The walk map has VB_STREAM_WALK_GRAINS_MAX entries: one more grain is
  * VB_ELIMIT. One-sector grains, all with the same compressed bytes. */
 typedef struct same_ctx {
@@ -701,6 +734,6 @@ TEST_MAIN(TEST_ENTRY(setup), TEST_ENTRY(test_vmware_layout), TEST_ENTRY(test_hea
           TEST_ENTRY(test_grain_errors), TEST_ENTRY(test_size_past_eof),
           TEST_ENTRY(test_check_markers), TEST_ENTRY(test_grain_too_big),
           TEST_ENTRY(test_cache_and_window), TEST_ENTRY(test_window_sequential),
-          TEST_ENTRY(test_walk_order_and_duplicates), TEST_ENTRY(test_walk_limit),
-          TEST_ENTRY(test_walk_one_extent_per_disk), TEST_ENTRY(test_io_error_not_walked),
-          TEST_ENTRY(test_layout_names))
+          TEST_ENTRY(test_walk_order_and_duplicates), TEST_ENTRY(test_walk_sorted_duplicate),
+          TEST_ENTRY(test_walk_limit), TEST_ENTRY(test_walk_one_extent_per_disk),
+          TEST_ENTRY(test_io_error_not_walked), TEST_ENTRY(test_layout_names))

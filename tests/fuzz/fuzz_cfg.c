@@ -1,0 +1,87 @@
+/* fuzz_cfg.c: libFuzzer harness of the loader configuration parser
+ * (core/cfg.c): any bytes in, a config plus messages out.
+ *
+ * Invariants (README "Configuration reference"): every kept string lies in
+ * the config's own pool and is NUL-terminated; every kept entry has an id,
+ * a title, a disk and a kernel, a unique id without spaces, at most
+ * VB_CFG_INITRDS_MAX initrds and a valid partition selector; messages are
+ * printable, one line, and counted; a config without entries has an
+ * error; the timeout is within limits; the default names a kept entry. */
+#include <stdint.h>
+#include <string.h>
+#include "cfg.h"
+#include "fuzz_util.h"
+
+static cfg_config cfg;
+
+static void check_string(const char *s, bool may_be_null) {
+    if (!s) {
+        FUZZ_ASSERT(may_be_null);
+        return;
+    }
+    FUZZ_ASSERT(s >= cfg.pool && s < cfg.pool + cfg.pool_used);
+    FUZZ_ASSERT(memchr(s, 0, (size_t)(cfg.pool + cfg.pool_used - s)) != NULL);
+    FUZZ_ASSERT(strlen(s) <= VB_CFG_VALUE_MAX);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    FUZZ_ASSERT(cfg_parse(&cfg, (const char *)data, size) == 0);
+    FUZZ_ASSERT(cfg.pool_used <= sizeof(cfg.pool));
+    FUZZ_ASSERT(cfg.entry_count <= VB_CFG_ENTRIES_MAX);
+    FUZZ_ASSERT(cfg.message_count <= VB_CFG_MESSAGES_MAX);
+    FUZZ_ASSERT(cfg.timeout <= VB_CFG_TIMEOUT_MAX);
+    if (cfg.entry_count == 0)
+        FUZZ_ASSERT(cfg.error_count > 0);
+    else
+        FUZZ_ASSERT(cfg.default_entry < cfg.entry_count);
+    check_string(cfg.default_id, true);
+    uint32_t errors = 0, warnings = 0;
+    for (uint32_t i = 0; i < cfg.message_count; i++) {
+        const cfg_message *m = &cfg.messages[i];
+        FUZZ_ASSERT(m->severity == CFG_ERROR || m->severity == CFG_WARNING);
+        FUZZ_ASSERT(memchr(m->text, 0, sizeof(m->text)) != NULL);
+        for (const char *p = m->text; *p; p++)
+            FUZZ_ASSERT((unsigned char)*p >= 0x20 && *p != 0x7F);
+        FUZZ_ASSERT(strlen(cfg_severity_name(m->severity)) > 0);
+        if (m->severity == CFG_ERROR)
+            errors++;
+        else
+            warnings++;
+    }
+    FUZZ_ASSERT(cfg.error_count + cfg.warning_count == errors + warnings + cfg.messages_dropped);
+    FUZZ_ASSERT(cfg.error_count >= errors && cfg.warning_count >= warnings);
+    for (uint32_t i = 0; i < cfg.entry_count; i++) {
+        const cfg_entry *e = &cfg.entries[i];
+        check_string(e->id, false);
+        check_string(e->title, false);
+        check_string(e->disk, false);
+        check_string(e->kernel, false);
+        /* options is "" (a literal) when the entry has none. */
+        FUZZ_ASSERT(e->options != NULL);
+        if (e->options[0])
+            check_string(e->options, false);
+        FUZZ_ASSERT(e->id[0] != '\0' && strchr(e->id, ' ') == NULL && strchr(e->id, '\t') == NULL);
+        FUZZ_ASSERT(e->kernel[0] != '\0' && e->disk[0] != '\0');
+        FUZZ_ASSERT(e->disk_kind >= CFG_DISK_PATH && e->disk_kind <= CFG_DISK_PARTLABEL);
+        FUZZ_ASSERT(e->initrd_count <= VB_CFG_INITRDS_MAX);
+        for (uint32_t k = 0; k < e->initrd_count; k++)
+            check_string(e->initrds[k], false);
+        switch (e->partition_kind) {
+        case CFG_PARTITION_AUTO:
+            FUZZ_ASSERT(e->partition == NULL);
+            break;
+        case CFG_PARTITION_INDEX:
+            FUZZ_ASSERT(e->partition_index >= 1);
+            break;
+        case CFG_PARTITION_LABEL:
+        case CFG_PARTITION_UUID:
+            check_string(e->partition, false);
+            break;
+        default:
+            FUZZ_ASSERT(!"bad partition kind");
+        }
+        for (uint32_t j = 0; j < i; j++)
+            FUZZ_ASSERT(strcmp(cfg.entries[j].id, e->id) != 0);
+    }
+    return 0;
+}
