@@ -1,5 +1,8 @@
 /* fuzz_cfg.c: libFuzzer harness of the loader configuration parser
- * (core/cfg.c): any bytes in, a config plus messages out.
+ * (core/cfg.c): any bytes in, a config plus messages out; and of the
+ * UTF-8 -> UCS-2 conversion (core/utf8.c) the loader applies to the values
+ * it hands to firmware (command line, titles, paths), on every kept value
+ * and on the raw input.
  *
  * Invariants (README "Configuration reference"): every kept string lies in
  * the config's own pool and is NUL-terminated; every kept entry has an id,
@@ -7,10 +10,14 @@
  * VB_CFG_INITRDS_MAX initrds and a valid partition selector; messages are
  * printable, one line, and counted; a config without entries has an
  * error; the timeout is within limits; the default names a kept entry. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include "cfg.h"
+#include "error.h"
 #include "fuzz_util.h"
+#include "utf16.h"
+#include "utf8.h"
 
 static cfg_config cfg;
 
@@ -24,7 +31,39 @@ static void check_string(const char *s, bool may_be_null) {
     FUZZ_ASSERT(strlen(s) <= VB_CFG_VALUE_MAX);
 }
 
+/* utf8_to_ucs2 in both modes and at a small capacity; a strict conversion
+ * of printable text converts back (utf16_to_utf8) to the same bytes. */
+static void check_ucs2(const char *s, size_t n) {
+    static uint16_t ucs2[VB_CFG_FILE_MAX + 1];
+    static char back[3 * VB_CFG_FILE_MAX + 1];
+    size_t cap = n + 1 < sizeof(ucs2) / 2 ? n + 1 : sizeof(ucs2) / 2;
+    int units = utf8_to_ucs2(ucs2, cap, s, n, true);
+    FUZZ_ASSERT(units == VB_EINVAL || units == VB_ELIMIT || (units >= 0 && (size_t)units < cap));
+    if (units >= 0) {
+        FUZZ_ASSERT(ucs2[units] == 0);
+        size_t len = utf16_to_utf8(ucs2, (size_t)units, back, sizeof(back));
+        size_t text = strnlen(s, n);
+        bool printable = true;
+        for (size_t i = 0; i < text; i++)
+            if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
+                printable = false;
+        if (printable && text * 3 < sizeof(back))
+            FUZZ_ASSERT(len == text && memcmp(back, s, text) == 0);
+    }
+    int lax = utf8_to_ucs2(ucs2, cap, s, n, false);
+    FUZZ_ASSERT(lax == VB_ELIMIT || (lax >= 0 && (size_t)lax < cap));
+    FUZZ_ASSERT(utf8_to_ucs2(ucs2, 4, s, n, false) <= 3);
+    uint32_t cp;
+    if (n > 0) {
+        size_t used = utf8_decode(s, n, &cp);
+        FUZZ_ASSERT(used <= 4 && used <= n);
+        if (used)
+            FUZZ_ASSERT(cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF));
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    check_ucs2((const char *)data, size);
     FUZZ_ASSERT(cfg_parse(&cfg, (const char *)data, size) == 0);
     FUZZ_ASSERT(cfg.pool_used <= sizeof(cfg.pool));
     FUZZ_ASSERT(cfg.entry_count <= VB_CFG_ENTRIES_MAX);
@@ -82,6 +121,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
         for (uint32_t j = 0; j < i; j++)
             FUZZ_ASSERT(strcmp(cfg.entries[j].id, e->id) != 0);
+        check_ucs2(e->title, strlen(e->title));
+        check_ucs2(e->options, strlen(e->options));
+        check_ucs2(e->kernel, strlen(e->kernel));
     }
     return 0;
 }

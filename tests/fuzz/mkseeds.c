@@ -556,6 +556,8 @@ static void cfg_seeds(void) {
         "Title B\r\ndisk partlabel=recovery\r\npartition label=root fs\r\nKERNEL vmlinuz\r\n"
         "options\r\nentry a\r\ndisk x\r\nkernel y\r\nbogus key\r\n",
         "# only comments and a bad timeout\ntimeout 99999\ndefault nowhere\nkernel early\n",
+        "entry u\ntitle Caf\xc3\xa9 \xe2\x98\x95 \xf0\x9f\x92\xbe\ndisk /d.vmdk\nkernel /k\n"
+        "options bad\xc3 \xed\xa0\x80 \xc0\xaf end\n",
     };
     for (size_t i = 0; i < sizeof(confs) / sizeof(confs[0]); i++)
         write_seed("cfg", text("handmade-%zu", i), confs[i], strlen(confs[i]));
