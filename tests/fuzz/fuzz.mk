@@ -86,3 +86,38 @@ $(BUILD)/tests/fuzz/mkseeds: tests/fuzz/mkseeds.c tests/fuzz/fuzz_util.h $(HOST_
 fuzz-seeds: $(BUILD)/tests/fuzz/mkseeds | $(BUILD)/.deps-test
 	$(BUILD)/tests/fuzz/mkseeds tests/fuzz/corpus
 	tests/fuzz/mkseeds.sh tests/fuzz/corpus $(BUILD)/fuzz/seedwork
+
+# Unsigned wrap-arounds: every committed corpus and regression input
+# replayed with core/ built with -fsanitize=unsigned-integer-overflow
+# (recoverable, so one run lists every site); wraps that are intended are
+# suppressed by function in tests/fuzz/uio.supp, any other fails. Not part
+# of `make test` (it is a review aid, and slow to build); run it after
+# `make fuzz`.
+UIO_DIR := $(FUZZ_DIR)/uio
+UIO_FLAGS := -O1 -g -fsanitize=unsigned-integer-overflow -fsanitize-recover=all -DVB_FUZZ_NO_CHECKSUM=1
+UIO_CORE_OBJS := $(patsubst core/%.c,$(UIO_DIR)/core/%.o,$(filter-out core/mem.c,$(CORE_SRCS)))
+$(UIO_DIR)/core/%.o: core/%.c $(CORE_HDRS) | $(BUILD)/.deps-test
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=c11 -ffreestanding -nostdinc -isystem $(shell $(FUZZ_CC) -print-resource-dir)/include \
+	    $(UIO_FLAGS) -c $< -o $@
+$(UIO_DIR)/libcore.a: $(UIO_CORE_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+# The harnesses and helpers themselves are not instrumented (their hashes
+# wrap on purpose); only core/ is.
+UIO_HELPER_OBJS := $(patsubst %.c,$(UIO_DIR)/%.o,$(FUZZ_HELPER_SRCS) tests/fuzz/replay_main.c)
+$(UIO_DIR)/tests/%.o: tests/%.c $(wildcard tests/unit/*.h tests/fuzz/*.h) $(CORE_HDRS) | $(BUILD)/.deps-test
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=gnu11 -O1 -g -DVB_FUZZ_NO_CHECKSUM=1 -Icore -Itests/unit -Itests/fuzz -c $< -o $@
+$(UIO_DIR)/replay_%: $(UIO_DIR)/tests/fuzz/fuzz_%.o $(UIO_HELPER_OBJS) $(UIO_DIR)/libcore.a
+	$(FUZZ_CC) $(UIO_FLAGS) $^ -o $@ $(FUZZ_LDLIBS_$*)
+.PHONY: fuzz-uio
+fuzz-uio: $(patsubst %,$(UIO_DIR)/replay_%,$(FUZZ_NAMES))
+	@set -e; for n in $(FUZZ_NAMES); do \
+	    UBSAN_OPTIONS=suppressions=tests/fuzz/uio.supp:print_stacktrace=1 \
+	        $(UIO_DIR)/replay_$$n tests/fuzz/corpus/$$n $$(ls -d tests/fuzz/regressions/$$n 2>/dev/null) \
+	        > $(UIO_DIR)/$$n.log 2>&1; \
+	    if grep -q 'runtime error' $(UIO_DIR)/$$n.log; then \
+	        grep -A3 'runtime error' $(UIO_DIR)/$$n.log >&2; echo "fuzz-uio: $$n: unsigned wrap" >&2; exit 1; fi; \
+	    echo "fuzz-uio $$n: $$(tail -1 $(UIO_DIR)/$$n.log), no unexpected unsigned wrap"; \
+	done
