@@ -13,7 +13,7 @@ SANITIZE ?= 0
 FUZZ_NO_CHECKSUM ?= 0
 
 # Debian packages: what `make` needs, and what `make test` needs on top.
-BUILD_PKGS := gcc make binutils gnu-efi nasm
+BUILD_PKGS := gcc make binutils gnu-efi nasm python3
 TEST_PKGS  := qemu-utils qemu-system-x86 ovmf libvmdk-dev libbfio-dev libvmdk-utils zlib1g-dev \
               libdeflate-dev clang-14 libclang-rt-14-dev clang-format mtools dosfstools \
               gdisk fdisk e2fsprogs cpio sbsigntool openssl python3 xz-utils strace
@@ -27,13 +27,14 @@ $(BUILD)/.deps-test: tools/install-deps.sh $(BUILD)/.deps-build
 	@touch $@
 
 # ---- core/: freestanding, shared by host and firmware builds -------------
-CORE_SRCS := $(sort $(wildcard core/*.c))
-CORE_HDRS := $(wildcard core/*.h)
+CORE_SRCS := $(sort $(wildcard core/*/*.c))
+CORE_HDRS := $(wildcard core/*.h core/*/*.h)
 CORE_WARN := -Wall -Wextra -Werror -Wshadow -Wvla -Wstrict-prototypes
 # -nostdinc keeps libc headers out; the compiler's own freestanding headers
 # (stdint.h, stddef.h, stdbool.h, stdarg.h) stay reachable.
+# Core headers are named by folder ("vmdk/vmdk.h"), from core/ as the root.
 CORE_FREESTANDING := -std=c11 -ffreestanding -nostdlib -nostdinc \
-    -isystem $(shell $(CC) -print-file-name=include) -fno-stack-protector
+    -isystem $(shell $(CC) -print-file-name=include) -fno-stack-protector -iquote core
 CORE_DEFS := $(if $(filter 1,$(FUZZ_NO_CHECKSUM)),-DVB_FUZZ_NO_CHECKSUM=1)
 
 HOST_OPT := -O2 -g
@@ -57,8 +58,8 @@ $(HOST_OBJ)/core/%.o: core/%.c $(CORE_HDRS) $(HOST_FLAGS_STAMP) | $(BUILD)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(CORE_FREESTANDING) $(CORE_WARN) $(HOST_OPT) $(HOST_SAN) $(CORE_DEFS) -c $< -o $@
 
-# The host links libc's mem* functions instead of core/mem.c.
-$(HOST_OBJ)/libcore.a: $(filter-out %/core/mem.o,$(CORE_HOST_OBJS))
+# The host links libc's mem* functions instead of core/lib/mem.c.
+$(HOST_OBJ)/libcore.a: $(filter-out %/core/lib/mem.o,$(CORE_HOST_OBJS))
 	rm -f $@
 	ar rcs $@ $^
 
@@ -93,6 +94,19 @@ TEST_STEPS   :=
 CLEAN_EXTRA  :=
 
 include $(sort $(wildcard tools/*.mk platform/*/*.mk efi/*.mk tests/*.mk tests/*/*.mk))
+
+# Layers (tools/check_layers.py): who may include whom in core/, and no two
+# product files that call or include each other, in the host and firmware
+# builds alike. Fails the build like core-freestanding.ok.
+LAYER_HOST_OBJS := $(CORE_HOST_OBJS) $(PLATFORM_HOST_OBJS) $(TOOL_OBJS)
+$(BUILD)/layers.ok: tools/check_layers.py $(LAYER_HOST_OBJS) $(EFI_OBJS) $(CORE_HDRS)
+	python3 tools/check_layers.py includes
+	python3 tools/check_layers.py calls $(HOST_OBJ) $(LAYER_HOST_OBJS)
+	python3 tools/check_layers.py calls $(EFI_OBJ) $(EFI_OBJS)
+	@echo "layers: includes follow core/README.md, no files call each other"
+	@touch $@
+.PHONY: layers
+layers: $(BUILD)/layers.ok
 
 .PHONY: all test clean format format-check bench demo fuzz
 all: $(ALL_TARGETS)

@@ -181,7 +181,7 @@
 #define VB_EXT4_SYMLINKS_MAX 16
 #endif
 
-/* ---- loader configuration (core/cfg.c) ---- */
+/* ---- loader configuration (core/cfg/cfg.c) ---- */
 
 /* Largest configuration file the loader reads, in bytes. */
 #ifndef VB_CFG_FILE_MAX
@@ -228,7 +228,7 @@
 #define VB_CFG_TIMEOUT_MAX 3600
 #endif
 
-/* ---- streamOptimized (core/vmdk_stream.c) ---- */
+/* ---- streamOptimized (core/vmdk/vmdk_stream.c) ---- */
 
 /* Marker walk (the fallback for a streamOptimized file whose footer or
  * grain directory is missing or unusable, e.g. an interrupted download):
@@ -246,7 +246,7 @@
 #define VB_STREAM_READAHEAD_BYTES (256u * 1024u)
 #endif
 
-/* ---- inflate (core/inflate.c) ---- */
+/* ---- inflate (core/inflate/inflate.c) ---- */
 
 /* inflate: index bits of the primary decode tables. Codes longer than this
  * go through a second-level table. 11 and 8 keep the tables in L1 and make

@@ -16,13 +16,13 @@
 #include "efi_file.h"
 #include "efi_status.h"
 #include "efi_time.h"
-#include "cfg.h"
-#include "error.h"
-#include "fs.h"
+#include "cfg/cfg.h"
+#include "lib/error.h"
+#include "fs/fs.h"
 #include "handover.h"
-#include "part.h"
-#include "util.h"
-#include "vmdk.h"
+#include "part/part.h"
+#include "lib/util.h"
+#include "vmdk/vmdk.h"
 
 /* Files larger than this show a progress line while they load. */
 #define BOOT_PROGRESS_BYTES (4u * 1024u * 1024u)

@@ -6,7 +6,7 @@
 
 #include <efi.h>
 #include <stddef.h>
-#include "cfg.h"
+#include "cfg/cfg.h"
 
 /* Boots e. Returns only on failure, or when the kernel returns: then msg
  * holds ONE line naming the entry, the file concerned (the VMDK, or the

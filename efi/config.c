@@ -4,8 +4,8 @@
 #include "config.h"
 #include "efi_con.h"
 #include "efi_file.h"
-#include "error.h"
-#include "util.h"
+#include "lib/error.h"
+#include "lib/util.h"
 
 static char text[CONFIG_FILE_MAX + 1];
 

@@ -4,7 +4,7 @@
 #define VB_CONFIG_LOAD_H
 
 #include <stddef.h>
-#include "cfg.h"
+#include "cfg/cfg.h"
 
 #define CONFIG_PATH "\\EFI\\vmdkboot\\vmdkboot.conf"
 

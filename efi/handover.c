@@ -7,8 +7,8 @@
  * There is no other path to running code. */
 #include "handover.h"
 #include "efi_env.h"
-#include "util.h"
-#include "utf8.h"
+#include "lib/util.h"
+#include "lib/utf8.h"
 
 /* Command lines longer than this (in UCS-2 units, NUL included) are refused;
  * Linux x86 itself keeps 2048 bytes. */

@@ -3,7 +3,7 @@
  * entry, and on failure shows the message and the menu again, or returns an
  * error to the firmware so its next boot option runs. */
 #include "boot.h"
-#include "cfg.h"
+#include "cfg/cfg.h"
 #include "config.h"
 #include "efi_con.h"
 #include "efi_env.h"

@@ -3,8 +3,8 @@
 #include "menu.h"
 #include "efi_con.h"
 #include "efi_env.h"
-#include "error.h"
-#include "util.h"
+#include "lib/error.h"
+#include "lib/util.h"
 
 #define MENU_FIRST_ROW 2 /* entries start below the title and a blank line */
 #define ATTR_NORMAL    EFI_TEXT_ATTR(EFI_LIGHTGRAY, EFI_BLACK)

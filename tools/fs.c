@@ -1,6 +1,6 @@
 /* fs.c: `vmdk ls` and `vmdk get`: list and extract files of a FAT or
  * ext2/3/4 filesystem inside a VMDK, through the same core/ partition and
- * filesystem code (core/fs.h) the loader uses. IMAGE@PARTITION picks the
+ * filesystem code (core/fs/fs.h) the loader uses. IMAGE@PARTITION picks the
  * partition: a 1-based index, label=NAME or uuid=PARTUUID (the loader's
  * `partition` syntax); without it, the first partition holding a
  * filesystem, or the whole disk when it has no partition table. */
@@ -10,8 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "fs.h"
-#include "part.h"
+#include "fs/fs.h"
+#include "part/part.h"
 #include "vmdk_tool.h"
 
 #define GET_CHUNK (4u * 1024u * 1024u)

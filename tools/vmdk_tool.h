@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "host_source.h"
-#include "vmdk.h"
+#include "vmdk/vmdk.h"
 
 /* Exit statuses (documented in README.md). */
 enum {

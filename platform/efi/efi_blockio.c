@@ -6,9 +6,9 @@
 #include "efi_blockio.h"
 #include "efi_env.h"
 #include "efi_status.h"
-#include "error.h"
-#include "utf8.h"
-#include "util.h"
+#include "lib/error.h"
+#include "lib/utf8.h"
+#include "lib/util.h"
 
 static uint8_t bounce[EFI_BLOCKIO_BOUNCE] __attribute__((aligned(4096)));
 

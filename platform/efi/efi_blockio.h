@@ -10,7 +10,7 @@
 
 #include <efi.h>
 #include <stdint.h>
-#include "source.h"
+#include "lib/source.h"
 
 #define EFI_BLOCKIO_CHUNK  (1024u * 1024u)
 #define EFI_BLOCKIO_BOUNCE (64u * 1024u) /* largest block size handled */

@@ -2,8 +2,8 @@
 #include "efi_con.h"
 #include <stdarg.h>
 #include "efi_env.h"
-#include "error.h"
-#include "utf8.h"
+#include "lib/error.h"
+#include "lib/utf8.h"
 
 /* Converts UTF-8 to UCS-2 in chunks and hands them to ConOut. */
 void con_write(const char *s, size_t n) {

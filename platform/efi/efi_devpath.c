@@ -2,8 +2,8 @@
  * firmware's device paths only as far as their node lengths check out. */
 #include "efi_devpath.h"
 #include "efi_env.h"
-#include "error.h"
-#include "util.h"
+#include "lib/error.h"
+#include "lib/util.h"
 
 #define DP_END_TYPE     0x7f
 #define DP_MEDIA_TYPE   0x04

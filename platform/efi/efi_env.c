@@ -1,7 +1,7 @@
 /* efi_env.c: firmware globals, protocol GUIDs and page allocation. */
 #include "efi_env.h"
 #include "efi_status.h"
-#include "error.h"
+#include "lib/error.h"
 
 EFI_SYSTEM_TABLE *efi_st;
 EFI_BOOT_SERVICES *efi_bs;

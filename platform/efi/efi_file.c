@@ -7,9 +7,9 @@
 #include <stddef.h>
 #include "efi_env.h"
 #include "efi_status.h"
-#include "error.h"
-#include "utf8.h"
-#include "util.h"
+#include "lib/error.h"
+#include "lib/utf8.h"
+#include "lib/util.h"
 
 typedef struct efi_file {
     EFI_FILE_PROTOCOL *handle; /* NULL: slot free */

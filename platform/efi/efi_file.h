@@ -11,7 +11,7 @@
 
 #include <efi.h>
 #include <stdbool.h>
-#include "source.h"
+#include "lib/source.h"
 #include "vb_config.h"
 
 /* Largest single Read() handed to the firmware. */

@@ -1,7 +1,7 @@
 /* efi_status.c: EFI_STATUS -> vb_err conversion and status names. */
 #include "efi_status.h"
-#include "error.h"
-#include "util.h"
+#include "lib/error.h"
+#include "lib/util.h"
 
 static EFI_STATUS last_error;
 

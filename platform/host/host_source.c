@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "error.h"
+#include "lib/error.h"
 
 host_read_stats host_stats;
 

@@ -5,7 +5,7 @@
 #define VB_HOST_SOURCE_H
 
 #include <stdbool.h>
-#include "source.h"
+#include "lib/source.h"
 
 /* errno value -> vb_err (ENOENT -> VB_ENOTFOUND, others -> VB_EIO, ...). */
 int host_errno_to_vb(int errnum);

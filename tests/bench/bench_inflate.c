@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <zlib.h>
-#include "inflate.h"
+#include "inflate/inflate.h"
 
 static double now(void) {
     struct timespec ts;

@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Same CRC-32 as core/crc32.c (IEEE, reflected), written out here so the
+/* Same CRC-32 as core/lib/crc32.c (IEEE, reflected), written out here so the
  * generator does not depend on the code it tests. */
 static uint32_t crc32_of(const uint8_t *p, size_t n) {
     uint32_t c = 0xFFFFFFFFu;

@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "fat.h"
+#include "fs/fat.h"
 #include "host_source.h"
-#include "part.h"
-#include "vmdk.h"
+#include "part/part.h"
+#include "vmdk/vmdk.h"
 
 static const char *image;
 static vmdk_disk disk;

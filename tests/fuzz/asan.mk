@@ -8,7 +8,7 @@ ASAN_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 ASAN_HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wvla $(HOST_OPT) $(ASAN_SAN) \
     -Icore -Iplatform/host -D_FILE_OFFSET_BITS=64
 
-ASAN_CORE_OBJS := $(patsubst core/%.c,$(ASAN_DIR)/core/%.o,$(filter-out core/mem.c,$(CORE_SRCS)))
+ASAN_CORE_OBJS := $(patsubst core/%.c,$(ASAN_DIR)/core/%.o,$(filter-out core/lib/mem.c,$(CORE_SRCS)))
 $(ASAN_DIR)/core/%.o: core/%.c $(CORE_HDRS) | $(BUILD)/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(CORE_FREESTANDING) $(CORE_WARN) $(HOST_OPT) $(ASAN_SAN) -c $< -o $@

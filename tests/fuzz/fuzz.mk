@@ -19,7 +19,7 @@ FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_COMMON := -O1 -g $(FUZZ_SAN) -DVB_FUZZ_NO_CHECKSUM=1 -Wall -Wextra -Wshadow -Wvla
 FUZZ_CORE_CFLAGS = -std=c11 -ffreestanding -nostdinc \
-    -isystem $(shell $(FUZZ_CC) -print-resource-dir)/include -fno-stack-protector \
+    -isystem $(shell $(FUZZ_CC) -print-resource-dir)/include -fno-stack-protector -iquote core \
     $(FUZZ_COMMON) -fsanitize=fuzzer-no-link
 FUZZ_HOST_CFLAGS := -std=gnu11 $(FUZZ_COMMON) -Werror -Icore -Itests/unit -Itests/fuzz \
     -Wno-missing-field-initializers -fsanitize=fuzzer-no-link
@@ -39,7 +39,7 @@ FUZZ_OPTS_ext4 := -max_len=65536
 FUZZ_OPTS_inflate := -max_len=65536
 FUZZ_OPTS_cfg := -max_len=8192 -dict=tests/fuzz/cfg.dict
 
-FUZZ_CORE_OBJS := $(patsubst core/%.c,$(FUZZ_DIR)/obj/core/%.o,$(filter-out core/mem.c,$(CORE_SRCS)))
+FUZZ_CORE_OBJS := $(patsubst core/%.c,$(FUZZ_DIR)/obj/core/%.o,$(filter-out core/lib/mem.c,$(CORE_SRCS)))
 $(FUZZ_DIR)/obj/core/%.o: core/%.c $(CORE_HDRS) | $(BUILD)/.deps-test
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CORE_CFLAGS) -c $< -o $@
@@ -95,10 +95,10 @@ fuzz-seeds: $(BUILD)/tests/fuzz/mkseeds | $(BUILD)/.deps-test
 # `make fuzz`.
 UIO_DIR := $(FUZZ_DIR)/uio
 UIO_FLAGS := -O1 -g -fsanitize=unsigned-integer-overflow -fsanitize-recover=all -DVB_FUZZ_NO_CHECKSUM=1
-UIO_CORE_OBJS := $(patsubst core/%.c,$(UIO_DIR)/core/%.o,$(filter-out core/mem.c,$(CORE_SRCS)))
+UIO_CORE_OBJS := $(patsubst core/%.c,$(UIO_DIR)/core/%.o,$(filter-out core/lib/mem.c,$(CORE_SRCS)))
 $(UIO_DIR)/core/%.o: core/%.c $(CORE_HDRS) | $(BUILD)/.deps-test
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -std=c11 -ffreestanding -nostdinc -isystem $(shell $(FUZZ_CC) -print-resource-dir)/include \
+	$(FUZZ_CC) -std=c11 -ffreestanding -nostdinc -isystem $(shell $(FUZZ_CC) -print-resource-dir)/include -iquote core \
 	    $(UIO_FLAGS) -c $< -o $@
 $(UIO_DIR)/libcore.a: $(UIO_CORE_OBJS)
 	rm -f $@

@@ -1,6 +1,6 @@
 /* fuzz_cfg.c: libFuzzer harness of the loader configuration parser
- * (core/cfg.c): any bytes in, a config plus messages out; and of the
- * UTF-8 -> UCS-2 conversion (core/utf8.c) the loader applies to the values
+ * (core/cfg/cfg.c): any bytes in, a config plus messages out; and of the
+ * UTF-8 -> UCS-2 conversion (core/lib/utf8.c) the loader applies to the values
  * it hands to firmware (command line, titles, paths), on every kept value
  * and on the raw input.
  *
@@ -13,11 +13,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
-#include "cfg.h"
-#include "error.h"
+#include "cfg/cfg.h"
+#include "lib/error.h"
 #include "fuzz_util.h"
-#include "utf16.h"
-#include "utf8.h"
+#include "lib/utf16.h"
+#include "lib/utf8.h"
 
 static cfg_config cfg;
 

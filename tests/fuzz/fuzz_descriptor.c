@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "fuzz_util.h"
-#include "vmdk_internal.h"
+#include "vmdk/vmdk_internal.h"
 
 static vmdk_disk disk;
 static uint8_t flat_file[64 * 1024];

@@ -15,10 +15,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include "ext4.h"
-#include "fs.h"
+#include "fs/ext4.h"
+#include "fs/fs.h"
 #include "fuzz_util.h"
-#include "util.h"
+#include "lib/util.h"
 
 #define MAX_VOLUME  (64u << 20)
 #define MAX_ENTRIES 400

@@ -13,9 +13,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include "fat.h"
+#include "fs/fat.h"
 #include "fuzz_util.h"
-#include "util.h"
+#include "lib/util.h"
 
 #define MAX_VOLUME  (64u << 20)
 #define MAX_ENTRIES 400

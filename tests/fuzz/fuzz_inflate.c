@@ -15,7 +15,7 @@
 #include <string.h>
 #include <zlib.h>
 #include "fuzz_util.h"
-#include "inflate.h"
+#include "inflate/inflate.h"
 
 #define OUT_MAX (256u * 1024u)
 

@@ -13,8 +13,8 @@
 #include <stdint.h>
 #include <string.h>
 #include "fuzz_util.h"
-#include "part.h"
-#include "util.h"
+#include "part/part.h"
+#include "lib/util.h"
 
 static part_table table;
 

@@ -3,7 +3,7 @@
 #include "fuzz_util.h"
 
 #include <string.h>
-#include "error.h"
+#include "lib/error.h"
 
 void fuzz_rng_init(fuzz_rng *rng, const uint8_t *data, size_t size) {
     uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */

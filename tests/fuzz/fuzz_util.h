@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "source.h"
+#include "lib/source.h"
 
 /* A harness invariant that does not hold: print and abort (a finding). */
 #define FUZZ_ASSERT(cond)                                                                          \

@@ -21,8 +21,8 @@
 #include <string.h>
 #include "fuzz_util.h"
 #include "memdir.h"
-#include "util.h"
-#include "vmdk.h"
+#include "lib/util.h"
+#include "vmdk/vmdk.h"
 
 static vmdk_disk disk;
 static uint8_t buf[128 * 1024];

@@ -12,10 +12,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <zlib.h>
-#include "crc32.h"
+#include "lib/crc32.h"
 #include "fuzz_util.h"
 #include "stream_image.h"
-#include "vmdk.h"
+#include "vmdk/vmdk.h"
 #include "vmdk_image.h"
 
 static const char *corpus;

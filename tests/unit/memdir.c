@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "error.h"
+#include "lib/error.h"
 
 typedef struct memdir_handle {
     memdir *dir;

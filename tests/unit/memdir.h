@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "source.h"
+#include "lib/source.h"
 
 typedef struct memdir_file {
     char *name;

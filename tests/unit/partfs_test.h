@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "source.h"
+#include "lib/source.h"
 
 /* Path of a file in the image folder (static buffer, one at a time). */
 static const char *image_path(const char *name) {

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "error.h"
+#include "lib/error.h"
 
 extern int test_failures;
 extern const char *test_current;

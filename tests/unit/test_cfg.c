@@ -1,9 +1,9 @@
-/* Unit tests of core/cfg.c: the example from the issue that introduced the
+/* Unit tests of core/cfg/cfg.c: the example from the issue that introduced the
  * configuration, then one case per rule: each lists the entries it must
  * keep and the exact messages (line, severity, text) it must produce. */
-#include "cfg.h"
+#include "cfg/cfg.h"
 #include "test.h"
-#include "util.h"
+#include "lib/util.h"
 
 static cfg_config cfg;
 

@@ -1,9 +1,9 @@
-/* Unit tests of core/crc32.c: known vectors, and zlib's crc32 on random
+/* Unit tests of core/lib/crc32.c: known vectors, and zlib's crc32 on random
  * buffers of every length and alignment up to a few KiB. */
 #include <zlib.h>
-#include "crc32.h"
+#include "lib/crc32.h"
 #include "test.h"
-#include "util.h"
+#include "lib/util.h"
 
 TEST(test_crc32_vectors) {
     static const struct {

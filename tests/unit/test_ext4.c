@@ -5,11 +5,11 @@
  * 3000-entry htree directory, read batching; then corrupt copies made in
  * memory (superblock fields, extents, directory entries, inodes), each
  * with its exact error code. */
-#include "ext4.h"
-#include "ext4_impl.h"
+#include "fs/ext4.h"
+#include "fs/ext4_impl.h"
 #include "host_source.h"
 #include "test.h"
-#include "util.h"
+#include "lib/util.h"
 
 static const struct {
     const char *image;

@@ -3,11 +3,11 @@
  * files, listings, lookups, fragmentation and read batching; then corrupt
  * copies (cluster loops, links past the end, sizes overrunning chains,
  * hostile BPB fields, bad long names), each with its exact error code. */
-#include "fat.h"
+#include "fs/fat.h"
 #include "host_source.h"
 #include "partfs_test.h"
 #include "test.h"
-#include "util.h"
+#include "lib/util.h"
 
 static const struct {
     const char *image;

@@ -1,12 +1,12 @@
-/* Unit tests of core/fs.c, the filesystem dispatch: FAT and ext2/3/4
+/* Unit tests of core/fs/fs.c, the filesystem dispatch: FAT and ext2/3/4
  * volumes (from mkimages-partfs.sh and mkimages-ext4.sh) mounted, listed
  * and read through one API; a GPT disk with a FAT and an ext4 partition;
  * sources holding neither; calls on an unmounted volume. */
-#include "fs.h"
+#include "fs/fs.h"
 #include "host_source.h"
-#include "part.h"
+#include "part/part.h"
 #include "test.h"
-#include "util.h"
+#include "lib/util.h"
 
 static const char *image(const char *env, const char *def, const char *name) {
     static char path[4096];

@@ -1,4 +1,4 @@
-/* Unit tests of core/inflate.c and core/adler32.c.
+/* Unit tests of core/inflate/inflate.c and core/inflate/adler32.c.
  *
  * Differential part: seeded random inputs of several shapes, compressed by
  * zlib at every level with every strategy (zlib and raw wrappers, assorted
@@ -7,9 +7,9 @@
  * (distance 32768, single-code and random long codes) and every error path,
  * each asserting its exact code. */
 #include <zlib.h>
-#include "inflate.h"
+#include "inflate/inflate.h"
 #include "test.h"
-#include "util.h"
+#include "lib/util.h"
 
 static inflate_state state;
 

@@ -1,14 +1,14 @@
-/* Unit tests of core/part.c, gpt.c and mbr.c: a GPT disk made by sgdisk and
+/* Unit tests of core/part/part.c, gpt.c and mbr.c: a GPT disk made by sgdisk and
  * an MBR disk with logical partitions made by sfdisk (mkimages-partfs.sh),
  * corrupt copies of them, and hand-built tables (4096-byte sectors, EBR
  * loops and limits). */
-#include "crc32.h"
-#include "fat.h"
+#include "lib/crc32.h"
+#include "fs/fat.h"
 #include "host_source.h"
-#include "part.h"
+#include "part/part.h"
 #include "partfs_test.h"
 #include "test.h"
-#include "util.h"
+#include "lib/util.h"
 
 #define MIB (1024ull * 1024ull)
 

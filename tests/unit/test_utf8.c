@@ -1,7 +1,7 @@
-/* Unit tests of core/utf8.c: decoding and UCS-2 conversion. */
+/* Unit tests of core/lib/utf8.c: decoding and UCS-2 conversion. */
 #include "test.h"
-#include "utf8.h"
-#include "util.h"
+#include "lib/utf8.h"
+#include "lib/util.h"
 
 TEST(test_utf8_decode) {
     static const struct {

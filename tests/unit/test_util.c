@@ -1,7 +1,7 @@
-/* Unit tests of core/util.c, core/error.c and core/source.c. */
-#include "source.h"
+/* Unit tests of core/lib/util.c, core/lib/error.c and core/lib/source.c. */
+#include "lib/source.h"
 #include "test.h"
-#include "util.h"
+#include "lib/util.h"
 
 TEST(test_path_join) {
     static const struct {

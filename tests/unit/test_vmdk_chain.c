@@ -2,9 +2,9 @@
  * that do not fall through, parentCID checks, loops, depth, paths, and map
  * reporting the link of each run. */
 #include "test.h"
-#include "util.h"
+#include "lib/util.h"
 #include "vmdk_image.h"
-#include "vmdk_internal.h"
+#include "vmdk/vmdk_internal.h"
 #include "vmdk_testutil.h"
 
 #define G   8u  /* grain, sectors */

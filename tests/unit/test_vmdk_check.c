@@ -2,9 +2,9 @@
  * damage is reported with its code and exact line; duplicate detection
  * works across bitmap passes. */
 #include "test.h"
-#include "util.h"
+#include "lib/util.h"
 #include "vmdk_image.h"
-#include "vmdk_internal.h"
+#include "vmdk/vmdk_internal.h"
 #include "vmdk_testutil.h"
 
 typedef struct reports {

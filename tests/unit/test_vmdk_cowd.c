@@ -2,9 +2,9 @@
  * vmfsSparse descriptor, grain sizes 1 and 8, 4096-entry tables, a COWD
  * redo log over a flat base, and header validation. */
 #include "test.h"
-#include "util.h"
+#include "lib/util.h"
 #include "vmdk_image.h"
-#include "vmdk_internal.h"
+#include "vmdk/vmdk_internal.h"
 #include "vmdk_testutil.h"
 
 /* A COWD file of `capacity` sectors with every third grain stored

@@ -1,7 +1,7 @@
-/* Unit tests of the descriptor parser (core/vmdk_descriptor.c). */
+/* Unit tests of the descriptor parser (core/vmdk/vmdk_descriptor.c). */
 #include "test.h"
-#include "util.h"
-#include "vmdk_internal.h"
+#include "lib/util.h"
+#include "vmdk/vmdk_internal.h"
 
 static vmdk_disk disk;
 

@@ -2,9 +2,9 @@
  * offsets, ZERO, RDONLY, NOACCESS, split sparse extents, path rules, every
  * createType, a 1000-extent disk, probing, and open failures. */
 #include "test.h"
-#include "util.h"
+#include "lib/util.h"
 #include "vmdk_image.h"
-#include "vmdk_internal.h"
+#include "vmdk/vmdk_internal.h"
 #include "vmdk_testutil.h"
 
 /* A flat file of n sectors of pattern seed. */

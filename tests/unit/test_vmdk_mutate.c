@@ -5,9 +5,9 @@
  * line, and nothing may read out of bounds (run under SANITIZE=1 too). A
  * seed corpus-in-miniature for the fuzzers. */
 #include "test.h"
-#include "util.h"
+#include "lib/util.h"
 #include "vmdk_image.h"
-#include "vmdk_internal.h"
+#include "vmdk/vmdk_internal.h"
 #include "vmdk_testutil.h"
 
 static uint64_t rng_state;

@@ -2,9 +2,9 @@
  * zeroed grains, read batching, header validation, the redundant grain
  * directory, and a 2 TiB disk. Images are built in memory (vmdk_image.c). */
 #include "test.h"
-#include "util.h"
+#include "lib/util.h"
 #include "vmdk_image.h"
-#include "vmdk_internal.h"
+#include "vmdk/vmdk_internal.h"
 #include "vmdk_testutil.h"
 
 #define GRAIN    16u   /* sectors per grain in the small images */

@@ -1,4 +1,4 @@
-/* Unit tests of streamOptimized extents (core/vmdk_stream.c) on VMware-
+/* Unit tests of streamOptimized extents (core/vmdk/vmdk_stream.c) on VMware-
  * layout files built in memory (stream_image.c): footer and header
  * directories, raw-deflate grains, partial last grains, versions, the
  * marker walk after a lost footer or directory, the grain cache and input
@@ -6,8 +6,8 @@
 #include <zlib.h>
 #include "stream_image.h"
 #include "test.h"
-#include "util.h"
-#include "vmdk_internal.h"
+#include "lib/util.h"
+#include "vmdk/vmdk_internal.h"
 #include "vmdk_testutil.h"
 
 #define GRAIN    8u                 /* sectors: 4 KiB grains keep images small */

@@ -4,7 +4,7 @@
 #define VB_TEST_VMDK_TESTUTIL_H
 
 #include "memdir.h"
-#include "vmdk.h"
+#include "vmdk/vmdk.h"
 
 /* A disk opened from memdir files; the top source is kept alongside. */
 typedef struct test_disk {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "host_source.h"
-#include "vmdk.h"
+#include "vmdk/vmdk.h"
 
 static vmdk_disk disk;
 

@@ -1,0 +1,146 @@
+/* fs.c: the filesystem dispatch: mount whichever of FAT and ext2/3/4 a
+ * source holds, and forward lookups and listings to it. Trusts what the
+ * filesystems trust (nothing on disk); adds no parsing of its own. */
+#include "fs/fs.h"
+#include "lib/util.h"
+
+int fs_mount(fs_volume *vol, const vb_source *src) {
+    vb_diag fat_diag;
+    vol->kind = FS_KIND_NONE;
+    vb_diag_clear(&vol->diag);
+    int fat_err = fat_mount(&vol->u.fat, src);
+    if (fat_err == 0) {
+        vol->kind = FS_KIND_FAT;
+        return 0;
+    }
+    fat_diag = vol->u.fat.diag; /* the union is reused below */
+    int ext_err = ext4_mount(&vol->u.ext4, src);
+    if (ext_err == 0) {
+        vol->kind = FS_KIND_EXT4;
+        return 0;
+    }
+    /* Report the filesystem whose signature matched, if one did. */
+    if (fat_err != VB_EFORMAT) {
+        vol->diag = fat_diag;
+        return fat_err;
+    }
+    if (ext_err != VB_EFORMAT) {
+        vol->diag = vol->u.ext4.diag;
+        return ext_err;
+    }
+    return vb_fail(&vol->diag, VB_EFORMAT, "no FAT or ext2/3/4 filesystem (%s; %s)", fat_diag.text,
+                   vol->u.ext4.diag.text);
+}
+
+const char *fs_kind_name(const fs_volume *vol) {
+    switch (vol->kind) {
+    case FS_KIND_FAT:
+        return fat_type_name(vol->u.fat.type);
+    case FS_KIND_EXT4:
+        return ext4_kind_name(&vol->u.ext4);
+    default:
+        return "none";
+    }
+}
+
+const vb_diag *fs_diag(const fs_volume *vol) {
+    switch (vol->kind) {
+    case FS_KIND_FAT:
+        return &vol->u.fat.diag;
+    case FS_KIND_EXT4:
+        return &vol->u.ext4.diag;
+    default:
+        return &vol->diag;
+    }
+}
+
+static int not_mounted(fs_volume *vol) {
+    return vb_fail(&vol->diag, VB_EINVAL, "no filesystem mounted");
+}
+
+int fs_lookup(fs_volume *vol, const char *path, fs_file *file, vb_source *ret_source) {
+    switch (vol->kind) {
+    case FS_KIND_FAT:
+        return fat_lookup(&vol->u.fat, path, &file->u.fat, ret_source);
+    case FS_KIND_EXT4:
+        return ext4_lookup(&vol->u.ext4, path, &file->u.ext4, ret_source);
+    default:
+        return not_mounted(vol);
+    }
+}
+
+int fs_opendir(fs_volume *vol, const char *path, fs_dir *dir) {
+    dir->vol = vol;
+    switch (vol->kind) {
+    case FS_KIND_FAT:
+        return fat_opendir(&vol->u.fat, path, &dir->u.fat);
+    case FS_KIND_EXT4:
+        return ext4_opendir(&vol->u.ext4, path, &dir->u.ext4);
+    default:
+        return not_mounted(vol);
+    }
+}
+
+static void from_fat(const fat_dirent *e, fs_dirent *ret) {
+    vb_strlcpy(ret->name, e->name, sizeof(ret->name));
+    ret->is_dir = e->is_dir;
+    ret->is_symlink = false;
+    ret->size = e->size;
+    vb_strlcpy(ret->short_name, e->short_name, sizeof(ret->short_name));
+    ret->attributes = e->attributes;
+    ret->mode = 0;
+}
+
+static void from_ext4(const ext4_dirent *e, fs_dirent *ret) {
+    vb_strlcpy(ret->name, e->name, sizeof(ret->name));
+    ret->is_dir = e->is_dir;
+    ret->is_symlink = e->is_symlink;
+    ret->size = e->is_dir ? 0 : e->size;
+    ret->short_name[0] = '\0';
+    ret->attributes = 0;
+    ret->mode = e->mode;
+}
+
+int fs_readdir(fs_dir *dir, fs_dirent *ret) {
+    int r;
+    switch (dir->vol->kind) {
+    case FS_KIND_FAT: {
+        fat_dirent e;
+        r = fat_readdir(&dir->u.fat, &e);
+        if (r == 1)
+            from_fat(&e, ret);
+        return r;
+    }
+    case FS_KIND_EXT4: {
+        ext4_dirent e;
+        r = ext4_readdir(&dir->u.ext4, &e);
+        if (r == 1)
+            from_ext4(&e, ret);
+        return r;
+    }
+    default:
+        return not_mounted(dir->vol);
+    }
+}
+
+int fs_stat(fs_volume *vol, const char *path, fs_dirent *ret) {
+    int r;
+    switch (vol->kind) {
+    case FS_KIND_FAT: {
+        fat_dirent e;
+        r = fat_stat(&vol->u.fat, path, &e);
+        if (r == 0)
+            from_fat(&e, ret);
+        return r;
+    }
+    case FS_KIND_EXT4: {
+        ext4_dirent e;
+        r = ext4_stat(&vol->u.ext4, path, &e);
+        if (r == 0)
+            from_ext4(&e, ret);
+        return r;
+    }
+    default:
+        return not_mounted(vol);
+    }
+}

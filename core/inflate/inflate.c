@@ -1,0 +1,722 @@
+/* inflate.c: DEFLATE (RFC 1951) decoding with the zlib (RFC 1950) wrapper.
+ *
+ * Trusts nothing in the compressed stream: codes must be complete (RFC 1951
+ * leaves one exception, a single code of length 1, accepted for the
+ * literal/length and distance codes), every distance is checked against the
+ * output produced so far, every write against dst_cap, every read against
+ * the end of the input.
+ *
+ * Decoding is table-driven. Each code gets a primary table indexed by the
+ * next VB_INFLATE_*_BITS input bits (LSB first, so codes are stored bit-
+ * reversed); longer codes continue in a second-level table. A table entry
+ * (32 bits) carries everything needed for one symbol:
+ *
+ *   bits 0-7    bits to consume: code length (in this table) + extra bits
+ *   bits 8-11   code length in this table (where the extra bits start);
+ *               for a second-level pointer: that table's index bits
+ *   bits 12-15  flags (E_*)
+ *   bits 16-31  literal byte, length or distance base, precode symbol, or
+ *               the index of the second-level table
+ *
+ * Bits come from a 64-bit buffer. While at least FAST_IN_MARGIN input bytes
+ * and FAST_OUT_MARGIN output bytes remain, a refill loads 8 bytes at once and
+ * keeps 56..63 bits; a refill gives enough bits for a length and distance
+ * pair (at most 20 + 28 bits) or three literals (15 bits each), so the fast
+ * loop checks nothing per symbol except what the data decides. Near either
+ * end a careful loop refills byte by byte and checks every step. */
+#include "inflate/inflate.h"
+#include "lib/util.h"
+
+#define E_LITERAL  0x8000u /* value is a literal byte */
+#define E_EXCEPT   0x4000u /* not a literal or length: see the next flags */
+#define E_SUBTABLE 0x2000u /* with E_EXCEPT: pointer to a second-level table */
+#define E_EOB      0x1000u /* with E_EXCEPT: end of block */
+/* E_EXCEPT alone marks an invalid symbol (litlen 286/287, distance 30/31, or
+ * a bit pattern no code uses). */
+
+#define E_BITS(e)      ((e)&0xffu)
+#define E_CODE_BITS(e) (((e) >> 8) & 0xfu)
+#define E_VALUE(e)     ((e) >> 16)
+
+#define LITLEN_BITS VB_INFLATE_LITLEN_BITS
+#define DIST_BITS   VB_INFLATE_DIST_BITS
+VB_STATIC_ASSERT(LITLEN_BITS >= 9 && LITLEN_BITS <= 15, "VB_INFLATE_LITLEN_BITS out of range");
+VB_STATIC_ASSERT(DIST_BITS >= 5 && DIST_BITS <= 15, "VB_INFLATE_DIST_BITS out of range");
+VB_STATIC_ASSERT(INFLATE_LITLEN_TABLE_SIZE < 65536 && INFLATE_DIST_TABLE_SIZE < 65536,
+                 "table index must fit the 16-bit entry value");
+
+/* Fast loop margins: two refills of at most 7 bytes each, each loading 8;
+ * one match of at most 258 bytes, copied 40 bytes at once and then in
+ * 16-byte steps (so up to 15 bytes past its end get scratch writes). */
+#define FAST_IN_MARGIN  16
+#define FAST_OUT_MARGIN (258 + 16)
+
+#define MASK(n) ((((uint64_t)1) << (n)) - 1)
+
+/* RFC 1951 3.2.5: length symbols 257..285 and distance symbols 0..29. */
+static const uint16_t length_base[29] = {3,  4,  5,  6,   7,   8,   9,   10,  11, 13,
+                                         15, 17, 19, 23,  27,  31,  35,  43,  51, 59,
+                                         67, 83, 99, 115, 131, 163, 195, 227, 258};
+static const uint8_t length_extra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
+                                         2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+static const uint16_t dist_base[30] = {
+    1,   2,   3,   4,   5,   7,    9,    13,   17,   25,   33,   49,   65,    97,    129,
+    193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
+static const uint8_t dist_extra[30] = {0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
+                                       6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
+/* RFC 1951 3.2.7: order of the code length code lengths. */
+static const uint8_t precode_order[INFLATE_PRECODE_SYMS] = {16, 17, 18, 0, 8,  7, 9,  6, 10, 5,
+                                                            11, 4,  12, 3, 13, 2, 14, 1, 15};
+
+typedef enum table_kind { KIND_LITLEN, KIND_DIST, KIND_PRECODE } table_kind;
+
+/* Entry of a symbol without its code length: value, flags, extra bits. */
+static uint32_t symbol_template(table_kind kind, unsigned sym) {
+    switch (kind) {
+    case KIND_LITLEN:
+        if (sym < 256)
+            return ((uint32_t)sym << 16) | E_LITERAL;
+        if (sym == 256)
+            return E_EXCEPT | E_EOB;
+        if (sym < 286)
+            return ((uint32_t)length_base[sym - 257] << 16) | length_extra[sym - 257];
+        return E_EXCEPT;
+    case KIND_DIST:
+        if (sym < 30)
+            return ((uint32_t)dist_base[sym] << 16) | dist_extra[sym];
+        return E_EXCEPT;
+    case KIND_PRECODE:
+    default:
+        return (uint32_t)sym << 16;
+    }
+}
+
+static const char *kind_name(table_kind kind) {
+    return kind == KIND_LITLEN ? "literal/length" : kind == KIND_DIST ? "distance" : "code length";
+}
+
+/* The bit-reversed form of (code + 1), given rev = reversed code of len
+ * bits. */
+static inline unsigned next_reversed(unsigned rev, unsigned len) {
+    unsigned bit = 1u << (len - 1);
+    while (rev & bit) {
+        rev ^= bit;
+        bit >>= 1;
+    }
+    return rev | bit;
+}
+
+/* Builds the decode table of the canonical code given by lens[0, nsyms)
+ * (0 = symbol unused) with a primary table of 2^bits entries and room for
+ * cap entries in all. Over-subscribed codes are rejected; incomplete ones
+ * too, except for the literal/length and distance codes when they hold no
+ * code or a single code of length 1 (RFC 1951 3.2.7, and what zlib writes
+ * for a block with one distance). Unused bit patterns become invalid
+ * entries. */
+static int build_table(uint32_t *table, unsigned cap, unsigned bits, const uint8_t *lens,
+                       unsigned nsyms, table_kind kind, vb_diag *diag) {
+    uint16_t count[INFLATE_MAX_CODE_LEN + 1] = {0};
+    uint16_t offs[INFLATE_MAX_CODE_LEN + 2];
+    uint16_t sorted[INFLATE_LITLEN_SYMS];
+    unsigned max_len = 0, used = 0;
+
+    for (unsigned s = 0; s < nsyms; s++)
+        count[lens[s]]++;
+    count[0] = 0;
+    int32_t left = 1;
+    for (unsigned len = 1; len <= INFLATE_MAX_CODE_LEN; len++) {
+        left = (left << 1) - count[len];
+        if (left < 0)
+            return vb_fail(diag, VB_EDEFLATE, "deflate: over-subscribed %s code", kind_name(kind));
+        if (count[len])
+            max_len = len;
+        used += count[len];
+    }
+    if (left > 0) {
+        bool single = used == 0 || (used == 1 && count[1] == 1);
+        if (kind == KIND_PRECODE || !single)
+            return vb_fail(diag, VB_EDEFLATE, "deflate: incomplete %s code", kind_name(kind));
+        for (unsigned i = 0; i < (1u << bits); i++)
+            table[i] = E_EXCEPT | (1u << 8) | 1u;
+        if (used == 0)
+            return 0;
+    }
+
+    offs[1] = 0;
+    for (unsigned len = 1; len <= INFLATE_MAX_CODE_LEN; len++)
+        offs[len + 1] = (uint16_t)(offs[len] + count[len]);
+    for (unsigned s = 0; s < nsyms; s++)
+        if (lens[s])
+            sorted[offs[lens[s]]++] = (uint16_t)s;
+
+    /* Walk the codes in canonical order (by length, then symbol), keeping
+     * the bit-reversed code: incrementing a code is a carry from its top
+     * bit down in the reversed form, and a longer code appends a zero at
+     * the top, which leaves the reversed value unchanged.
+     *
+     * Primary table: while len <= bits, the table holds 2^len entries;
+     * going to len + 1 duplicates it (every shorter code repeats every
+     * 2^len entries) and the codes of length len + 1 are placed once. A
+     * slot left over is a prefix of longer codes and gets overwritten
+     * later, since the code is complete (or the table was pre-filled). */
+    unsigned idx = 0, rev = 0, len = 1;
+    unsigned short_max = max_len < bits ? max_len : bits;
+    for (; len <= short_max; len++) {
+        if (len > 1)
+            vb_memcpy(table + (1u << (len - 1)), table, (sizeof(*table)) << (len - 1));
+        for (unsigned n = count[len]; n > 0; n--) {
+            table[rev] = symbol_template(kind, sorted[idx++]) + (len << 8) + len;
+            rev = next_reversed(rev, len);
+        }
+    }
+    for (unsigned size = 1u << short_max; size < (1u << bits); size <<= 1)
+        vb_memcpy(table + size, table, sizeof(*table) * size);
+
+    /* Second-level tables for the codes longer than bits. */
+    unsigned next_free = 1u << bits;
+    unsigned cur_prefix = ~0u, sub_start = 0, sub_bits = 0;
+    for (; len <= max_len; len++) {
+        for (unsigned n = count[len]; n > 0; n--) {
+            unsigned prefix = rev & (unsigned)MASK(bits);
+            if (prefix != cur_prefix) {
+                /* New second-level table: as many index bits as it takes
+                 * for the codes still to come to fill it. n counts the
+                 * codes of this length not yet placed. */
+                unsigned cur = len - bits;
+                int32_t room = (int32_t)(1u << cur) - (int32_t)n;
+                while (room > 0 && cur + bits < max_len) {
+                    cur++;
+                    room = (room << 1) - count[cur + bits];
+                }
+                if (next_free + (1u << cur) > cap)
+                    return vb_fail(diag, VB_EDEFLATE, "deflate: %s table overflow",
+                                   kind_name(kind));
+                table[prefix] =
+                    ((uint32_t)next_free << 16) | E_EXCEPT | E_SUBTABLE | (cur << 8) | bits;
+                cur_prefix = prefix;
+                sub_start = next_free;
+                sub_bits = cur;
+                next_free += 1u << cur;
+            }
+            uint32_t e = symbol_template(kind, sorted[idx++]) + ((len - bits) << 8) + (len - bits);
+            for (unsigned i = rev >> bits; i < (1u << sub_bits); i += 1u << (len - bits))
+                table[sub_start + i] = e;
+            rev = next_reversed(rev, len);
+        }
+    }
+    return 0;
+}
+
+static int load_fixed(inflate_state *st, vb_diag *diag) {
+    unsigned s = 0;
+    for (; s < 144; s++)
+        st->lens[s] = 8;
+    for (; s < 256; s++)
+        st->lens[s] = 9;
+    for (; s < 280; s++)
+        st->lens[s] = 7;
+    for (; s < 288; s++)
+        st->lens[s] = 8;
+    for (s = 0; s < INFLATE_DIST_SYMS; s++)
+        st->lens[INFLATE_LITLEN_SYMS + s] = 5;
+    int r = build_table(st->litlen, INFLATE_LITLEN_TABLE_SIZE, LITLEN_BITS, st->lens,
+                        INFLATE_LITLEN_SYMS, KIND_LITLEN, diag);
+    if (r == 0)
+        r = build_table(st->dist, INFLATE_DIST_TABLE_SIZE, DIST_BITS,
+                        st->lens + INFLATE_LITLEN_SYMS, INFLATE_DIST_SYMS, KIND_DIST, diag);
+    st->fixed_loaded = r == 0;
+    return r;
+}
+
+static inline uint64_t load_le64(const uint8_t *p) {
+    uint64_t v;
+    vb_memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
+
+static inline void copy8(uint8_t *dst, const uint8_t *src) {
+    uint64_t v;
+    vb_memcpy(&v, src, 8);
+    vb_memcpy(dst, &v, 8);
+}
+
+bool inflate_is_zlib_header(const uint8_t b[2]) {
+    return (b[0] & 0x0f) == 8 && (b[0] >> 4) <= 7 && (b[1] & 0x20) == 0 &&
+           ((unsigned)b[0] << 8 | b[1]) % 31 == 0;
+}
+
+/* The bit reader lives in locals of inflate_decompress (so it stays in
+ * registers); these macros work on them. bb holds bc valid bits; bits above
+ * bc are zero or the true following input bits, so OR-ing input bytes in
+ * again at bc is harmless. in points past the last byte counted in bc. */
+#define REFILL_FAST()                                                                              \
+    do {                                                                                           \
+        bb |= load_le64(in) << bc;                                                                 \
+        in += (63 - bc) >> 3;                                                                      \
+        bc |= 56;                                                                                  \
+    } while (0)
+#define REFILL()                                                                                   \
+    do {                                                                                           \
+        if (in_end - in >= 8) {                                                                    \
+            REFILL_FAST();                                                                         \
+        } else {                                                                                   \
+            while (bc <= 56 && in < in_end) {                                                      \
+                bb |= (uint64_t)*in++ << bc;                                                       \
+                bc += 8;                                                                           \
+            }                                                                                      \
+        }                                                                                          \
+    } while (0)
+#define CONSUME(n)                                                                                 \
+    do {                                                                                           \
+        bb >>= (n);                                                                                \
+        bc -= (n);                                                                                 \
+    } while (0)
+#define NEED(n)                                                                                    \
+    do {                                                                                           \
+        if ((n) > bc)                                                                              \
+            goto truncated;                                                                        \
+    } while (0)
+
+/* The fast loop's bit count keeps garbage above its low 6 bits: it is
+ * decremented by whole table entries (whose low byte is the bit count), and
+ * only bc & 63 is ever used, which saves masking on every symbol. */
+#define FAST_REFILL()                                                                              \
+    do {                                                                                           \
+        bb |= load_le64(in) << (bc & 63);                                                          \
+        in += 7 - ((bc >> 3) & 7);                                                                 \
+        bc |= 56;                                                                                  \
+    } while (0)
+#define FAST_CONSUME(e)                                                                            \
+    do {                                                                                           \
+        bb >>= (uint8_t)(e);                                                                       \
+        bc -= (e);                                                                                 \
+    } while (0)
+
+/* Result of decode_fast. */
+enum { FAST_MARGIN = 0, FAST_EOB = 1, FAST_BAD_LITLEN = 2, FAST_BAD_DIST = 3, FAST_TOO_FAR = 4 };
+
+/* The bit reader state shared by both loops. */
+typedef struct bit_state {
+    const uint8_t *in;
+    uint8_t *out;
+    uint64_t bb;
+    unsigned bc;
+} bit_state;
+
+/* Fast loop: no bounds checks per symbol (see the file comment); runs while
+ * in <= in_limit and out <= out_limit. After a fast refill all 64 bits of bb
+ * are input bits, so the next literal/length entry can be looked up (it needs
+ * LITLEN_BITS <= 15 bits) as soon as at most 49 bits have been used since
+ * the refill: it is fetched early, while the previous symbol is still being
+ * written out. Kept out of line so its locals get registers of their own. */
+static __attribute__((noinline)) int decode_fast(const inflate_state *st, bit_state *bs,
+                                                 const uint8_t *in_limit, uint8_t *out_limit,
+                                                 const uint8_t *out_start, unsigned *ret_dist) {
+    const uint8_t *in = bs->in;
+    uint8_t *out = bs->out;
+    uint64_t bb = bs->bb, saved;
+    unsigned bc = bs->bc, length, dist;
+    const uint32_t *const lt = st->litlen;
+    const uint32_t *const dt = st->dist;
+    uint32_t e;
+    int result = FAST_MARGIN;
+
+    if (in > in_limit || out > out_limit)
+        return FAST_MARGIN;
+    FAST_REFILL();
+    e = lt[bb & MASK(LITLEN_BITS)];
+    do {
+        FAST_REFILL();
+        if (e & E_LITERAL) {
+            /* up to three literals from one refill (45 bits) */
+            FAST_CONSUME(e);
+            out[0] = (uint8_t)E_VALUE(e);
+            e = lt[bb & MASK(LITLEN_BITS)];
+            if (!(e & E_LITERAL)) {
+                out += 1;
+                FAST_REFILL();
+            } else {
+                FAST_CONSUME(e);
+                out[1] = (uint8_t)E_VALUE(e);
+                e = lt[bb & MASK(LITLEN_BITS)];
+                if (e & E_LITERAL) {
+                    FAST_CONSUME(e);
+                    out[2] = (uint8_t)E_VALUE(e);
+                    e = lt[bb & MASK(LITLEN_BITS)];
+                    out += 3;
+                    continue;
+                }
+                out += 2;
+                FAST_REFILL();
+            }
+        }
+        /* bc >= 56 here */
+        if (e & E_EXCEPT) {
+            if (e & E_SUBTABLE) {
+                FAST_CONSUME(e);
+                e = lt[E_VALUE(e) + (bb & MASK(E_CODE_BITS(e)))];
+                if (e & E_LITERAL) {
+                    FAST_CONSUME(e);
+                    *out++ = (uint8_t)E_VALUE(e);
+                    e = lt[bb & MASK(LITLEN_BITS)];
+                    continue;
+                }
+            }
+            if (e & E_EXCEPT) {
+                if (e & E_EOB) {
+                    FAST_CONSUME(e);
+                    goto eob;
+                }
+                goto bad_litlen;
+            }
+        }
+        saved = bb;
+        FAST_CONSUME(e);
+        length = E_VALUE(e) + (unsigned)((saved & MASK(E_BITS(e))) >> E_CODE_BITS(e));
+
+        e = dt[bb & MASK(DIST_BITS)];
+        if (e & E_EXCEPT) {
+            if (!(e & E_SUBTABLE))
+                goto bad_dist;
+            FAST_CONSUME(e);
+            e = dt[E_VALUE(e) + (bb & MASK(E_CODE_BITS(e)))];
+            if (e & E_EXCEPT)
+                goto bad_dist;
+        }
+        saved = bb;
+        FAST_CONSUME(e);
+        dist = E_VALUE(e) + (unsigned)((saved & MASK(E_BITS(e))) >> E_CODE_BITS(e));
+        if (dist > (size_t)(out - out_start))
+            goto too_far;
+        /* at most 48 bits used since the refill */
+        e = lt[bb & MASK(LITLEN_BITS)];
+
+        const uint8_t *from = out - dist;
+        uint8_t *end = out + length;
+        if (dist >= 8) {
+            /* Most matches are short: 40 bytes without a loop branch. */
+            copy8(out, from);
+            copy8(out + 8, from + 8);
+            copy8(out + 16, from + 16);
+            copy8(out + 24, from + 24);
+            copy8(out + 32, from + 32);
+            if (length > 40) {
+                out += 40;
+                from += 40;
+                do {
+                    copy8(out, from);
+                    copy8(out + 8, from + 8);
+                    out += 16;
+                    from += 16;
+                } while (out < end);
+            }
+        } else if (dist == 1) {
+            uint64_t v = *from * 0x0101010101010101ull;
+            vb_memcpy(out, &v, 8);
+            vb_memcpy(out + 8, &v, 8);
+            while (out + 16 < end) {
+                out += 16;
+                vb_memcpy(out, &v, 8);
+                vb_memcpy(out + 8, &v, 8);
+            }
+        } else {
+            do
+                *out++ = *from++;
+            while (out < end);
+        }
+        out = end;
+    } while (in <= in_limit && out <= out_limit);
+    goto done;
+eob:
+    result = FAST_EOB;
+    goto done;
+bad_litlen:
+    result = FAST_BAD_LITLEN;
+    goto done;
+bad_dist:
+    result = FAST_BAD_DIST;
+    goto done;
+too_far:
+    *ret_dist = dist;
+    result = FAST_TOO_FAR;
+done:
+    bs->in = in;
+    bs->out = out;
+    bs->bb = bb;
+    bs->bc = bc & 63;
+    return result;
+}
+
+int inflate_decompress(inflate_state *st, inflate_format format, const void *src, size_t src_len,
+                       void *dst, size_t dst_cap, size_t *ret_out_len, size_t *ret_in_len,
+                       vb_diag *diag) {
+    const uint8_t *const in_start = src;
+    const uint8_t *in = in_start;
+    const uint8_t *const in_end = in_start + src_len;
+    uint8_t *const out_start = dst;
+    uint8_t *out = out_start;
+    uint8_t *const out_end = out_start + dst_cap;
+    uint64_t bb = 0;
+    unsigned bc = 0;
+    unsigned empty_run = 0;
+    bool zlib, final;
+    int r;
+    uint32_t e;
+    uint64_t saved;
+    unsigned length, dist = 0;
+
+    if (!st || (!src && src_len) || (!dst && dst_cap))
+        return vb_fail(diag, VB_EINVAL, "inflate: NULL buffer");
+    st->fixed_loaded = false;
+    if (format == INFLATE_FORMAT_AUTO)
+        zlib = src_len >= 2 && inflate_is_zlib_header(in);
+    else
+        zlib = format == INFLATE_FORMAT_ZLIB;
+    if (zlib) {
+        if (src_len < 2)
+            return vb_fail(diag, VB_EDEFLATE, "zlib: stream shorter than its header");
+        if (!inflate_is_zlib_header(in))
+            return vb_fail(diag, VB_EDEFLATE, "zlib: bad header %02x %02x", in[0], in[1]);
+        in += 2;
+    }
+
+    do {
+        REFILL();
+        NEED(3);
+        final = bb & 1;
+        unsigned type = (unsigned)(bb >> 1) & 3;
+        CONSUME(3);
+        uint8_t *block_start = out;
+
+        if (type == 0) {
+            /* Stored: skip to the byte boundary, then LEN, NLEN, data. */
+            CONSUME(bc & 7);
+            in -= bc >> 3;
+            bb = 0;
+            bc = 0;
+            if (in_end - in < 4)
+                goto truncated;
+            unsigned len = in[0] | (unsigned)in[1] << 8;
+            unsigned nlen = in[2] | (unsigned)in[3] << 8;
+            if (len != (~nlen & 0xffffu))
+                return vb_fail(diag, VB_EDEFLATE, "deflate: stored block length %u != ~%u", len,
+                               nlen);
+            in += 4;
+            if ((size_t)(in_end - in) < len)
+                goto truncated;
+            if ((size_t)(out_end - out) < len)
+                goto too_long;
+            vb_memcpy(out, in, len);
+            in += len;
+            out += len;
+        } else if (type == 3) {
+            return vb_fail(diag, VB_EDEFLATE, "deflate: invalid block type 3");
+        } else {
+            if (type == 1) {
+                if (!st->fixed_loaded && (r = load_fixed(st, diag)) != 0)
+                    return r;
+            } else {
+                /* Dynamic: the code lengths, themselves Huffman coded. */
+                st->fixed_loaded = false;
+                REFILL();
+                NEED(14);
+                unsigned nlit = (unsigned)(bb & 31) + 257;
+                unsigned ndist = (unsigned)((bb >> 5) & 31) + 1;
+                unsigned nclen = (unsigned)((bb >> 10) & 15) + 4;
+                CONSUME(14);
+                if (nlit > 286 || ndist > 30)
+                    return vb_fail(diag, VB_EDEFLATE,
+                                   "deflate: %u literal/length or %u distance codes", nlit, ndist);
+                uint8_t *lens = st->lens;
+                for (unsigned i = 0; i < INFLATE_PRECODE_SYMS; i++)
+                    lens[i] = 0;
+                for (unsigned i = 0; i < nclen; i++) {
+                    if (bc < 3)
+                        REFILL();
+                    NEED(3);
+                    lens[precode_order[i]] = (uint8_t)(bb & 7);
+                    CONSUME(3);
+                }
+                r = build_table(st->precode, 1u << INFLATE_PRECODE_BITS, INFLATE_PRECODE_BITS, lens,
+                                INFLATE_PRECODE_SYMS, KIND_PRECODE, diag);
+                if (r)
+                    return r;
+                unsigned total = nlit + ndist;
+                for (unsigned i = 0; i < total;) {
+                    if (bc < 14)
+                        REFILL();
+                    e = st->precode[bb & MASK(INFLATE_PRECODE_BITS)];
+                    NEED(E_BITS(e));
+                    CONSUME(E_BITS(e));
+                    unsigned sym = E_VALUE(e);
+                    if (sym < 16) {
+                        lens[i++] = (uint8_t)sym;
+                        continue;
+                    }
+                    unsigned rep;
+                    uint8_t val = 0;
+                    if (sym == 16) {
+                        if (i == 0)
+                            return vb_fail(diag, VB_EDEFLATE,
+                                           "deflate: code length repeat with no previous length");
+                        val = lens[i - 1];
+                        NEED(2);
+                        rep = 3 + (unsigned)(bb & 3);
+                        CONSUME(2);
+                    } else if (sym == 17) {
+                        NEED(3);
+                        rep = 3 + (unsigned)(bb & 7);
+                        CONSUME(3);
+                    } else {
+                        NEED(7);
+                        rep = 11 + (unsigned)(bb & 127);
+                        CONSUME(7);
+                    }
+                    if (rep > total - i)
+                        return vb_fail(diag, VB_EDEFLATE,
+                                       "deflate: code length repeat runs past %u codes", total);
+                    vb_memset(lens + i, val, rep);
+                    i += rep;
+                }
+                if (lens[256] == 0)
+                    return vb_fail(diag, VB_EDEFLATE, "deflate: block has no end-of-block code");
+                r = build_table(st->litlen, INFLATE_LITLEN_TABLE_SIZE, LITLEN_BITS, lens, nlit,
+                                KIND_LITLEN, diag);
+                if (r == 0)
+                    r = build_table(st->dist, INFLATE_DIST_TABLE_SIZE, DIST_BITS, lens + nlit,
+                                    ndist, KIND_DIST, diag);
+                if (r)
+                    return r;
+            }
+
+            const uint32_t *const lt = st->litlen;
+            const uint32_t *const dt = st->dist;
+
+            /* Fast loop first, then the careful loop near the ends. */
+            if (in_end - in >= FAST_IN_MARGIN && out_end - out >= FAST_OUT_MARGIN) {
+                bit_state bs = {in, out, bb, bc};
+                int fr = decode_fast(st, &bs, in_end - FAST_IN_MARGIN, out_end - FAST_OUT_MARGIN,
+                                     out_start, &dist);
+                in = bs.in;
+                out = bs.out;
+                bb = bs.bb;
+                bc = bs.bc;
+                if (fr == FAST_EOB)
+                    goto block_done;
+                if (fr == FAST_BAD_LITLEN)
+                    goto bad_litlen;
+                if (fr == FAST_BAD_DIST)
+                    goto bad_dist;
+                if (fr == FAST_TOO_FAR)
+                    goto too_far;
+            }
+
+            /* Careful loop: every step checked. */
+            for (;;) {
+                REFILL();
+                e = lt[bb & MASK(LITLEN_BITS)];
+                if ((e & E_SUBTABLE) && E_BITS(e) <= bc) {
+                    CONSUME(E_BITS(e));
+                    e = lt[E_VALUE(e) + (bb & MASK(E_CODE_BITS(e)))];
+                }
+                NEED(E_BITS(e));
+                if (e & E_LITERAL) {
+                    if (out == out_end)
+                        goto too_long;
+                    CONSUME(E_BITS(e));
+                    *out++ = (uint8_t)E_VALUE(e);
+                    continue;
+                }
+                if (e & E_EXCEPT) {
+                    if (e & E_EOB) {
+                        CONSUME(E_BITS(e));
+                        break;
+                    }
+                    goto bad_litlen;
+                }
+                saved = bb;
+                CONSUME(E_BITS(e));
+                length = E_VALUE(e) + (unsigned)((saved & MASK(E_BITS(e))) >> E_CODE_BITS(e));
+
+                REFILL();
+                e = dt[bb & MASK(DIST_BITS)];
+                if ((e & E_SUBTABLE) && E_BITS(e) <= bc) {
+                    CONSUME(E_BITS(e));
+                    e = dt[E_VALUE(e) + (bb & MASK(E_CODE_BITS(e)))];
+                }
+                NEED(E_BITS(e));
+                if (e & E_EXCEPT)
+                    goto bad_dist;
+                saved = bb;
+                CONSUME(E_BITS(e));
+                dist = E_VALUE(e) + (unsigned)((saved & MASK(E_BITS(e))) >> E_CODE_BITS(e));
+                if (dist > (size_t)(out - out_start))
+                    goto too_far;
+                if (length > (size_t)(out_end - out))
+                    goto too_long;
+                const uint8_t *from = out - dist;
+                for (unsigned i = 0; i < length; i++)
+                    out[i] = from[i];
+                out += length;
+            }
+        }
+    block_done:
+        if (out != block_start)
+            empty_run = 0;
+        else if (++empty_run > VB_INFLATE_EMPTY_BLOCKS_MAX)
+            return vb_fail(diag, VB_EDEFLATE, "deflate: more than %u empty blocks in a row",
+                           VB_INFLATE_EMPTY_BLOCKS_MAX);
+    } while (!final);
+
+    /* Back to the byte boundary: the stream ends here. */
+    CONSUME(bc & 7);
+    in -= bc >> 3;
+    if (zlib) {
+        if (in_end - in < 4)
+            return vb_fail(diag, VB_EDEFLATE, "zlib: stream ends before its Adler-32");
+        uint32_t want =
+            (uint32_t)in[0] << 24 | (uint32_t)in[1] << 16 | (uint32_t)in[2] << 8 | in[3];
+        in += 4;
+        uint32_t got = adler32_update(1, out_start, (size_t)(out - out_start));
+#if !VB_FUZZ_NO_CHECKSUM
+        if (got != want)
+            return vb_fail(diag, VB_ECHECKSUM, "zlib: Adler-32 %08x, stream says %08x", got, want);
+#else
+        (void)got;
+        (void)want;
+#endif
+    }
+    if (ret_out_len)
+        *ret_out_len = (size_t)(out - out_start);
+    if (ret_in_len)
+        *ret_in_len = (size_t)(in - in_start);
+    return 0;
+
+truncated:
+    return vb_fail(diag, VB_EDEFLATE, "deflate: input ends inside the stream (%zu bytes in)",
+                   src_len);
+too_long:
+    return vb_fail(diag, VB_EDEFLATE, "deflate: output runs past %zu bytes", dst_cap);
+too_far:
+    return vb_fail(diag, VB_EDEFLATE, "deflate: distance %u reaches before the output start (%zu)",
+                   dist, (size_t)(out - out_start));
+bad_litlen:
+    return vb_fail(diag, VB_EDEFLATE, "deflate: invalid literal/length code");
+bad_dist:
+    return vb_fail(diag, VB_EDEFLATE, "deflate: invalid distance code");
+}
+
+int inflate_exact(inflate_state *st, inflate_format format, const void *src, size_t src_len,
+                  void *dst, size_t dst_len, vb_diag *diag) {
+    size_t got;
+    int r = inflate_decompress(st, format, src, src_len, dst, dst_len, &got, NULL, diag);
+    if (r)
+        return r;
+    if (got != dst_len)
+        return vb_fail(diag, VB_EDEFLATE, "deflate: stream ends after %zu of %zu bytes", got,
+                       dst_len);
+    return 0;
+}

@@ -1,0 +1,22 @@
+/* part_impl.h: helpers shared by gpt.c, mbr.c and part.c (not public API). */
+#ifndef VB_PART_IMPL_H
+#define VB_PART_IMPL_H
+
+#include "part/part.h"
+
+/* Empties the table and records the scheme and sector size. */
+void part_table_reset(part_table *table, part_scheme scheme, uint32_t sector_size);
+
+/* Appends a zeroed entry (index set) and returns it, or NULL when the table
+ * is full (the caller reports VB_ELIMIT). */
+part_entry *part_table_add(part_table *table, uint32_t index);
+
+/* Sector size to use: 512 or 4096 as given, or detected for 0 (a GPT
+ * signature at byte 4096 and not at byte 512 means 4096). Returns 0 and
+ * *ret_size, VB_EINVAL, or an I/O error. */
+int part_sector_size(const vb_source *disk, uint32_t sector_size, uint32_t *ret_size);
+
+/* True when the 8 bytes at offset are "EFI PART" (false on read errors). */
+bool part_has_gpt_signature(const vb_source *disk, uint64_t offset);
+
+#endif

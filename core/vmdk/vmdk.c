@@ -1,0 +1,103 @@
+/* vmdk.c: the small public entry points of the VMDK reader: probing a
+ * file, names of enums, capacity, close and the failure detail. Opening is
+ * in vmdk_open.c, reading and mapping in vmdk_read.c, checking in
+ * vmdk_check.c. */
+#include "vmdk/vmdk_internal.h"
+#include "lib/util.h"
+const char *vmdk_access_name(vmdk_access access) {
+    switch (access) {
+    case VMDK_ACCESS_RW:
+        return "rw";
+    case VMDK_ACCESS_RDONLY:
+        return "rdonly";
+    case VMDK_ACCESS_NOACCESS:
+        return "noaccess";
+    }
+    return "?";
+}
+
+const char *vmdk_extent_type_name(vmdk_extent_type type) {
+    switch (type) {
+    case VMDK_EXTENT_FLAT:
+        return "flat";
+    case VMDK_EXTENT_SPARSE:
+        return "sparse";
+    case VMDK_EXTENT_ZERO:
+        return "zero";
+    case VMDK_EXTENT_VMFS:
+        return "vmfs";
+    case VMDK_EXTENT_VMFSSPARSE:
+        return "vmfssparse";
+    case VMDK_EXTENT_VMFSRDM:
+        return "vmfsrdm";
+    case VMDK_EXTENT_VMFSRAW:
+        return "vmfsraw";
+    }
+    return "?";
+}
+
+/* True when buf looks like descriptor text: no control bytes other than
+ * whitespace (trailing NUL padding allowed), and a word only descriptors
+ * have near the start. */
+static bool looks_like_descriptor(const uint8_t *buf, size_t n) {
+    size_t text = 0;
+    while (text < n && buf[text] != 0)
+        text++;
+    for (size_t i = text; i < n; i++)
+        if (buf[i] != 0)
+            return false;
+    for (size_t i = 0; i < text; i++)
+        if ((buf[i] < 0x20 && buf[i] != '\t' && buf[i] != '\n' && buf[i] != '\r') || buf[i] == 0x7f)
+            return false;
+    static const char *const words[] = {"descriptorfile", "createtype", "cid="};
+    for (size_t w = 0; w < VB_ARRAY_SIZE(words); w++) {
+        size_t wl = vb_strlen(words[w]);
+        for (size_t i = 0; i + wl <= text; i++)
+            if (vb_strn_ieq((const char *)buf + i, wl, words[w]))
+                return true;
+    }
+    return false;
+}
+
+int vmdk_probe(const vb_source *src) {
+    uint8_t buf[512];
+    size_t n = (size_t)VB_MIN(src->size, (uint64_t)sizeof(buf));
+    if (n < 4 || vb_source_read(src, 0, buf, n) != 0)
+        return VB_EFORMAT;
+    if (vb_memcmp(buf, "KDMV", 4) == 0)
+        return VMDK_KIND_SPARSE;
+    if (vb_memcmp(buf, "COWD", 4) == 0)
+        return VMDK_KIND_COWD;
+    if (looks_like_descriptor(buf, n))
+        return VMDK_KIND_DESCRIPTOR;
+    return VB_EFORMAT;
+}
+
+uint64_t vmdk_capacity(const vmdk_disk *disk) {
+    return disk->capacity;
+}
+
+void vmdk_close(vmdk_disk *disk) {
+    bool can_close = disk->opener.close != NULL;
+    for (unsigned i = 0; i < disk->extent_count && i < VB_EXTENTS_MAX; i++) {
+        vmdk_extent *ext = &disk->extents[i];
+        if (ext->owns_source && can_close)
+            disk->opener.close(disk->opener.ctx, &ext->src);
+        ext->owns_source = false;
+        ext->has_source = false;
+    }
+    for (unsigned i = 0; i < disk->link_count && i < VB_CHAIN_MAX; i++) {
+        vmdk_link *link = &disk->links[i];
+        if (link->owns_file && can_close)
+            disk->opener.close(disk->opener.ctx, &link->file);
+        link->owns_file = false;
+    }
+    disk->extent_count = 0;
+    disk->link_count = 0;
+    disk->capacity = 0;
+    disk->is_open = false;
+}
+
+const char *vmdk_detail(const vmdk_disk *disk) {
+    return disk->diag.text;
+}

@@ -1,0 +1,103 @@
+/* vmdk.h: the public API of the VMDK reader.
+ *
+ * A vmdk_disk is opened from the byte source of its top-level file (a text
+ * descriptor, or a sparse extent with an embedded descriptor, or a bare COWD
+ * file) plus an opener that resolves extent and parent file names. Once open
+ * it is itself a byte source (vmdk_disk_source). The caller owns the struct;
+ * it is large (about 650 KiB with the default limits of vb_config.h: table
+ * cache, extents, string pool, scratch), so firmware keeps it static. It
+ * must not be moved or copied while open (its strings point into it).
+ * Always vmdk_close a disk before opening it again. */
+#ifndef VB_VMDK_H
+#define VB_VMDK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "lib/error.h"
+#include "lib/source.h"
+#include "vb_config.h"
+
+/* What vmdk_probe recognised at the start of a source. */
+typedef enum vmdk_kind {
+    VMDK_KIND_DESCRIPTOR = 1, /* a text descriptor file */
+    VMDK_KIND_SPARSE = 2,     /* "KDMV" hosted sparse / streamOptimized */
+    VMDK_KIND_COWD = 3,       /* "COWD" ESXi sparse */
+} vmdk_kind;
+
+/* Returns a vmdk_kind (> 0) or VB_EFORMAT. Reads at most one sector. */
+int vmdk_probe(const vb_source *src);
+
+typedef enum vmdk_access { VMDK_ACCESS_RW, VMDK_ACCESS_RDONLY, VMDK_ACCESS_NOACCESS } vmdk_access;
+
+typedef enum vmdk_extent_type {
+    VMDK_EXTENT_FLAT,
+    VMDK_EXTENT_SPARSE,
+    VMDK_EXTENT_ZERO,
+    VMDK_EXTENT_VMFS,
+    VMDK_EXTENT_VMFSSPARSE,
+    VMDK_EXTENT_VMFSRDM,
+    VMDK_EXTENT_VMFSRAW,
+} vmdk_extent_type;
+
+/* Stable lower-case names for info/json output. */
+const char *vmdk_access_name(vmdk_access access);
+const char *vmdk_extent_type_name(vmdk_extent_type type);
+
+typedef struct vmdk_open_options {
+    bool allow_escape; /* accept absolute and ".." extent/parent paths */
+    bool ignore_cid;   /* open even when a parent's CID != child's parentCID */
+} vmdk_open_options;
+
+/* Kind of a run of the virtual disk reported by vmdk_map. */
+typedef enum vmdk_run_kind {
+    VMDK_RUN_DATA = 0,     /* stored bytes */
+    VMDK_RUN_ZERO = 1,     /* reads as zeros and is known zero (ZERO extent, zeroed GTE) */
+    VMDK_RUN_HOLE = 2,     /* unallocated in every link: reads as zeros */
+    VMDK_RUN_NOACCESS = 3, /* a NOACCESS extent: reads fail with VB_ENOACCESS */
+} vmdk_run_kind;
+
+typedef struct vmdk_run {
+    uint64_t offset; /* virtual byte offset of the run */
+    uint64_t length; /* bytes */
+    vmdk_run_kind kind;
+    unsigned link;        /* 0 = top (the opened file), 1 = its parent, ... */
+    unsigned extent;      /* index of the extent within that link */
+    uint64_t file_offset; /* DATA in an uncompressed extent: byte offset in its file; else 0 */
+} vmdk_run;
+
+#include "vmdk/vmdk_disk.h" /* the struct layout (private: use the functions) */
+
+/* Opens a disk. top is the source of the top-level file and top_name its
+ * path as given to the opener's folder (used to join relative extent and
+ * parent names, and for loop detection). On failure the disk keeps the
+ * detail (vmdk_detail) and holds no open sources. */
+int vmdk_open(vmdk_disk *disk, const vb_source *top, const char *top_name, const vb_opener *opener,
+              const vmdk_open_options *options);
+
+/* Reads len bytes at byte offset; VB_ERANGE past the capacity. */
+int vmdk_read(vmdk_disk *disk, uint64_t offset, void *buf, size_t len);
+
+/* The disk as a byte source (ctx = disk). */
+void vmdk_disk_source(vmdk_disk *disk, vb_source *ret_source);
+
+/* Capacity in bytes. */
+uint64_t vmdk_capacity(const vmdk_disk *disk);
+
+/* Describes the run of equal kind that starts at offset (< capacity): the
+ * longest stretch with the same kind, link and (for DATA) contiguous file
+ * position, possibly clipped at an extent or grain-table boundary. */
+int vmdk_map(vmdk_disk *disk, uint64_t offset, vmdk_run *ret_run);
+
+/* Validates all metadata; calls report once per problem found (detail
+ * line). Returns 0 when clean, else the first problem's error code. */
+typedef void (*vmdk_report_fn)(void *ctx, int err, const char *problem);
+int vmdk_check(vmdk_disk *disk, vmdk_report_fn report, void *ctx);
+
+/* Closes every source the disk opened through the opener. Safe to call on a
+ * disk whose open failed, or twice. */
+void vmdk_close(vmdk_disk *disk);
+
+/* The one-line detail of the last failure. */
+const char *vmdk_detail(const vmdk_disk *disk);
+
+#endif

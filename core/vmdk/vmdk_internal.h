@@ -1,0 +1,152 @@
+/* vmdk_internal.h: declarations shared by the vmdk_*.c files of core/ and
+ * nowhere else (descriptor parser, sparse/COWD/flat extents, table cache,
+ * read path). Not part of the public API. */
+#ifndef VB_VMDK_INTERNAL_H
+#define VB_VMDK_INTERNAL_H
+
+#include "vmdk/vmdk.h"
+
+#define VMDK_SECTOR 512u
+
+/* What one stretch of a link or extent holds (see vmdk_piece). */
+typedef enum vmdk_piece_kind {
+    VMDK_PIECE_DATA,       /* stored bytes at src/file_offset */
+    VMDK_PIECE_ZERO,       /* known zeros (ZERO extent, zeroed-grain GTE) */
+    VMDK_PIECE_HOLE,       /* not allocated here: the parent's bytes, or zeros */
+    VMDK_PIECE_NOACCESS,   /* a NOACCESS extent */
+    VMDK_PIECE_COMPRESSED, /* one (part of a) compressed grain: see vmdk_sparse_read_grain */
+} vmdk_piece_kind;
+
+/* The longest stretch of one kind that starts at a given offset of a link,
+ * clipped to the caller's maximum, the extent and the current table block. */
+typedef struct vmdk_piece {
+    vmdk_piece_kind kind;
+    uint64_t length;      /* bytes, > 0 */
+    unsigned extent;      /* global index of the extent (disk->extents) */
+    uint64_t file_offset; /* DATA: byte offset in the extent file */
+    uint64_t grain;       /* COMPRESSED: grain index in the extent */
+    uint32_t gte;         /* COMPRESSED: its grain-table entry */
+    uint64_t in_grain;    /* COMPRESSED: byte offset of the piece inside the grain */
+} vmdk_piece;
+
+/* ---- string pool (vmdk_descriptor.c) ---- */
+
+/* Copies s[0..n) plus a NUL into the disk's pool; NULL when full. */
+const char *vmdk_pool_add(vmdk_disk *disk, const char *s, size_t n);
+
+/* ---- descriptor (vmdk_descriptor.c) ---- */
+
+/* Parses descriptor text (len bytes; parsing stops at the first NUL) into
+ * links[link_index] and appends its extents to disk->extents. name labels
+ * the details. Returns 0, VB_EDESCRIPTOR, VB_EUNSUPPORTED (SESPARSE) or
+ * VB_ELIMIT. */
+int vmdk_descriptor_parse(vmdk_disk *disk, unsigned link_index, const char *text, size_t len,
+                          const char *name);
+
+/* ---- sparse extents (vmdk_sparse.c, vmdk_cowd.c) ---- */
+
+/* Parses and validates a 512-byte KDMV header (or a streamOptimized footer)
+ * against the size of its file. name labels the details. */
+int vmdk_sparse_parse_header(const uint8_t header[512], uint64_t file_size, vmdk_sparse_info *info,
+                             const char *name, vb_diag *diag);
+
+/* Parses and validates a 2048-byte COWD header against the file size. */
+#define VMDK_COWD_HEADER_SIZE 2048u
+#define VMDK_COWD_GTES        4096u
+int vmdk_cowd_parse_header(const uint8_t header[VMDK_COWD_HEADER_SIZE], uint64_t file_size,
+                           vmdk_sparse_info *info, const char *name, vb_diag *diag);
+
+/* Reads and validates the header of a sparse extent (KDMV or COWD, by its
+ * magic), then scans its grain directory and falls back to the redundant
+ * one if needed. ext->src must be set. */
+int vmdk_sparse_open(vmdk_disk *disk, unsigned extent_index);
+
+/* Maps byte offset off (< ext->sectors * 512) of a sparse extent. */
+int vmdk_sparse_map(vmdk_disk *disk, unsigned extent_index, uint64_t off, uint64_t max_len,
+                    vmdk_piece *ret_piece);
+
+/* Reads a COMPRESSED piece into buf (piece->length bytes). The one place
+ * where compressed grains are read (vmdk_stream.c). */
+int vmdk_sparse_read_grain(vmdk_disk *disk, const vmdk_piece *piece, void *buf);
+
+/* Scans the grain directory of a sparse extent and falls back to the
+ * redundant one when the primary is unusable; sets active_gd_offset. */
+int vmdk_sparse_use_directory(vmdk_disk *disk, unsigned extent_index);
+
+/* ---- streamOptimized (vmdk_stream.c) ---- */
+
+/* Forgets every cached grain, window and walk map (vmdk_open). */
+void vmdk_stream_reset(vmdk_stream_state *st);
+
+/* Finishes opening a compressed (or gdOffset all-ones) KDMV extent whose
+ * header is parsed: footer, grain directory, or the marker walk. */
+int vmdk_stream_open(vmdk_disk *disk, unsigned extent_index);
+
+/* Checks the marker of grain `grain` at sector `sector` (LBA, size, data
+ * inside the file) without inflating it; the problem goes to *ret_diag. */
+int vmdk_stream_check_grain(vmdk_disk *disk, unsigned extent_index, uint64_t grain, uint32_t sector,
+                            vb_diag *ret_diag);
+
+/* vmdk_sparse_map for an extent whose map came from the marker walk. */
+int vmdk_stream_map(vmdk_disk *disk, unsigned extent_index, uint64_t off, uint64_t max_len,
+                    vmdk_piece *ret_piece);
+
+/* Grain-directory entry gd_index of an extent, from the GD at gd_offset
+ * (sectors), through the table cache. */
+int vmdk_sparse_gde(vmdk_disk *disk, unsigned extent_index, uint64_t gd_offset, uint64_t gd_index,
+                    uint32_t *ret_gde);
+
+/* True when the GTE of a KDMV/COWD extent means "zeros" (flag bit 2). */
+static inline bool vmdk_gte_is_zero(const vmdk_sparse_info *sp, uint32_t gte) {
+    return gte == 1 && sp->zeroed_gte;
+}
+
+/* Bytes of grain `grain` that lie inside the extent's capacity (the last
+ * grain can be partial). */
+uint64_t vmdk_grain_bytes(const vmdk_sparse_info *sp, uint64_t grain);
+
+/* Checks that a grain at sector gte of the file lies within the file and
+ * past the header; 0 or VB_ECORRUPT with a detail naming table and entry. */
+int vmdk_sparse_check_gte(const vmdk_extent *ext, uint64_t gd_index, uint64_t gt_index,
+                          uint32_t gte, vb_diag *diag);
+
+/* ---- table cache (vmdk_gt_cache.c) ---- */
+
+/* Empties the cache. */
+void vmdk_cache_reset(vmdk_table_cache *cache);
+
+/* Returns the cached block for (extent, role, offset) or NULL. */
+vmdk_table_block *vmdk_cache_find(vmdk_table_cache *cache, unsigned extent_index, uint32_t role,
+                                  uint64_t offset);
+
+/* True when the block is cached (no LRU update, no hit counted). */
+bool vmdk_cache_contains(const vmdk_table_cache *cache, unsigned extent_index, uint32_t role,
+                         uint64_t offset);
+
+/* Claims the least recently used slot of the set of (extent, role,
+ * offset), tagged but with undefined entries; the caller fills it or calls
+ * vmdk_cache_drop on failure. */
+vmdk_table_block *vmdk_cache_claim(vmdk_table_cache *cache, unsigned extent_index, uint32_t role,
+                                   uint64_t offset);
+void vmdk_cache_drop(vmdk_table_block *block);
+
+/* ---- flat extents and link-level mapping (vmdk_flat.c, vmdk_read.c) ---- */
+
+/* Validates a flat-type extent against its file size. */
+int vmdk_flat_open(vmdk_disk *disk, unsigned extent_index);
+
+/* Maps byte offset off of link link_index (which may lie past the link's
+ * capacity: a parent smaller than its child reads as a hole there). */
+int vmdk_link_map(vmdk_disk *disk, unsigned link_index, uint64_t off, uint64_t max_len,
+                  vmdk_piece *ret_piece);
+
+/* Records a platform read failure of extent file with a detail. */
+int vmdk_read_failed(vmdk_disk *disk, const char *file, int err, uint64_t offset, uint64_t len);
+
+/* Name of the file an extent lives in, for details: the path it was opened
+ * by, else its descriptor file name. */
+static inline const char *vmdk_extent_label(const vmdk_extent *ext) {
+    return ext->path ? ext->path : ext->file_name;
+}
+
+#endif
