@@ -1,17 +1,19 @@
 # tests/boot: QEMU + OVMF boot tests (cases in tests/boot/cases.txt) and
-# `make demo`. The lab's helper scripts live beside this file.
+# `make demo`. The lab's helper scripts live beside this file, and so does
+# its test payload (payload.asm, built by payload.mk).
 BOOT_LOADER  := $(BUILD)/vmdkboot.efi
 BOOT_PAYLOAD := $(BUILD)/tests/payload/payload.efi
-# Loader cases are skipped (and reported as such) until a fragment adds the
-# loader to ALL_TARGETS.
-BOOT_HAVE_LOADER := $(filter $(BOOT_LOADER),$(ALL_TARGETS))
 # BOOT_ONLY=ERE runs only the cases whose names match.
 BOOT_ONLY ?=
 
+# The step depends on the loader itself (efi/efi.mk builds it), never on what
+# another fragment happens to have added to ALL_TARGETS before this one: a
+# missing loader fails the build here, and run-boot-tests fails any loader
+# case that finds no loader file.
 .PHONY: boot-tests
-boot-tests: $(BOOT_PAYLOAD) $(BOOT_HAVE_LOADER) | $(BUILD)/.deps-test
+boot-tests: $(BOOT_PAYLOAD) $(BOOT_LOADER) | $(BUILD)/.deps-test
 	nice tests/boot/selftest
-	nice tests/boot/run-boot-tests $(if $(BOOT_HAVE_LOADER),--loader $(BOOT_LOADER)) \
+	nice tests/boot/run-boot-tests --loader $(BOOT_LOADER) \
 	    $(if $(BOOT_ONLY),--only '$(BOOT_ONLY)') tests/boot/cases.txt
 
 TEST_STEPS += boot-tests

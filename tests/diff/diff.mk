@@ -1,6 +1,10 @@
-# tests/diff: differential tests of build/vmdk against qemu-img (and
-# libvmdk as a second oracle), descriptor variants and corrupt inputs.
-# Generated images live under build/tests/diff.
+# tests/diff: every differential test, against qemu-img and libvmdk.
+# This file: `make diff-tests` (run.sh) checks build/vmdk against qemu-img
+# (and libvmdk as a second oracle) over the subformat matrix, descriptor
+# variants, FAT and ext4 files and delta chains; vmdkdiff.mk adds
+# `make vmdkdiff-tests` (chains and COWD through readdisk) and stream.mk
+# `make stream-tests` (streamOptimized). Broken inputs are tests/bad-input.
+# Generated images and helper binaries live under build/tests/diff.
 DIFF_OUT := $(BUILD)/tests/diff
 LIBVMDK_CAT := $(DIFF_OUT)/libvmdk_cat
 

@@ -1,6 +1,6 @@
 /* stream_image.h: writes streamOptimized files in VMware's layout, from the
  * format notes (shared/docs/vmdk-format.md section 4), for unit tests and
- * for the differential tests' generator (tests/stream/mkstream.c):
+ * for the differential tests' generator (tests/diff/mkstream.c):
  *
  *   header (gdOffset all-ones), embedded descriptor, zero padding up to
  *   overHead, one grain marker + compressed grain per stored grain, then

@@ -62,11 +62,13 @@ static uint8_t *base_cowd(size_t *size) {
     return img;
 }
 
+/* A delta link over m.vmdk (CID 1) whose third extent is m.vmdk itself, as
+ * long as its header says: unmutated, it opens and reads back. */
 static const char split_desc[] =
-    "# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=ffffffff\n"
+    "# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=00000001\n"
     "parentFileNameHint=\"m.vmdk\"\n"
     "createType=\"custom\"\nRW 100 FLAT \"f.img\" 4\nRW 50 ZERO\n"
-    "RDONLY 150 SPARSE \"m.vmdk\"\nNOACCESS 1 FLAT \"f.img\"\n";
+    "RDONLY 300 SPARSE \"m.vmdk\"\nNOACCESS 1 FLAT \"f.img\"\n";
 
 static void mutate(uint8_t *p, size_t n, size_t hot) {
     int edits = 1 + (int)(rnd() % 4);
@@ -133,6 +135,88 @@ static void exercise(memdir *d, const char *top) {
     CHECK_U64(d->opens, d->closes);
 }
 
+static void count_problem(void *ctx, int err, const char *problem) {
+    (void)err;
+    (void)problem;
+    (*(unsigned *)ctx)++;
+}
+
+/* The unmutated images must open, read back exactly and check clean:
+ * otherwise every mutation would fail to open too and the loop below would
+ * pass having tested nothing. Each returns false (and has counted
+ * failures) when a base is broken. */
+static bool base_reads_back(memdir *d, const char *top, const uint8_t *want, size_t size) {
+    test_disk td;
+    vmdk_open_options opt = {false, false};
+    int failures = test_failures;
+    int r = td_open(&td, d, top, &opt);
+    CHECK_ERR(r, 0);
+    if (r == 0) {
+        CHECK_U64(vmdk_capacity(td.disk), size);
+        CHECK(td_read_equals(&td, 0, want, size));
+        unsigned problems = 0;
+        CHECK_ERR(vmdk_check(td.disk, count_problem, &problems), 0);
+        CHECK_U64(problems, 0);
+    } else {
+        fprintf(stderr, "  %s: %s\n", top, vmdk_detail(td.disk));
+    }
+    td_close(&td);
+    return test_failures == failures;
+}
+
+static bool bases_read_back(const uint8_t *kdmv, size_t ksize, const uint8_t *cowd, size_t csize,
+                            const uint8_t *flat, size_t flat_size) {
+    int failures = test_failures;
+    /* The expected bytes follow the builders above. KDMV: 300 sectors,
+     * 4 KiB grains; even grains hold pattern 3, the rest read as zeros
+     * (holes, and grain 5, a zeroed GTE). */
+    static uint8_t kwant[300 * 512];
+    memset(kwant, 0, sizeof(kwant));
+    for (size_t i = 0; i < 38; i += 2)
+        pattern_fill(kwant + i * 4096, 4096, 3, i);
+    /* COWD: 9000 sectors, 1 KiB grains; every 97th holds pattern 4. */
+    uint8_t *cwant = calloc(9000, 512);
+    for (size_t i = 0; i < 4500; i += 97)
+        pattern_fill(cwant + i * 1024, 1024, 4, i);
+    /* Split, a child of m.vmdk: f.img from sector 4, 50 zero sectors, the
+     * KDMV as an extent (its holes read through to the same offset of the
+     * parent m.vmdk, zeros past its end; its zeroed grain 5 stays zero),
+     * then one NOACCESS sector (reads fail). */
+    static uint8_t swant[450 * 512];
+    memcpy(swant, flat + 4 * 512, 100 * 512);
+    memset(swant + 100 * 512, 0, 50 * 512);
+    for (size_t e = 0; e < 300 * 512; e++) {
+        size_t grain = e / 4096, at = 150 * 512 + e;
+        bool hole = grain % 2 == 1 && grain != 5;
+        swant[at] = !hole ? kwant[e] : at < sizeof(kwant) ? kwant[at] : 0;
+    }
+
+    memdir d;
+    memdir_init(&d);
+    memdir_add(&d, "m.vmdk", kdmv, ksize);
+    memdir_add(&d, "c.vmdk", cowd, csize);
+    memdir_add(&d, "f.img", flat, flat_size);
+    memdir_add(&d, "s.vmdk", split_desc, sizeof(split_desc) - 1);
+    base_reads_back(&d, "m.vmdk", kwant, sizeof(kwant));
+    base_reads_back(&d, "c.vmdk", cwant, (size_t)9000 * 512);
+    test_disk td;
+    vmdk_open_options opt = {false, false};
+    int r = td_open(&td, &d, "s.vmdk", &opt);
+    CHECK_ERR(r, 0);
+    if (r == 0) {
+        CHECK_U64(vmdk_capacity(td.disk), 451 * 512);
+        CHECK(td_read_equals(&td, 0, swant, sizeof(swant)));
+        uint8_t sector[512];
+        CHECK_ERR(vmdk_read(td.disk, 450 * 512, sector, sizeof(sector)), VB_ENOACCESS);
+    } else {
+        fprintf(stderr, "  s.vmdk: %s\n", vmdk_detail(td.disk));
+    }
+    td_close(&td);
+    memdir_free(&d);
+    free(cwant);
+    return test_failures == failures;
+}
+
 TEST(test_mutations) {
     size_t ksize, csize;
     uint8_t *kdmv = base_kdmv(&ksize);
@@ -140,6 +224,15 @@ TEST(test_mutations) {
     uint8_t flat[200 * 512];
     pattern_fill(flat, sizeof(flat), 5, 0);
     uint8_t *copy = malloc(VB_MAX(ksize, csize));
+    if (!bases_read_back(kdmv, ksize, cowd, csize, flat, sizeof(flat))) {
+        fprintf(stderr, "%s: an unmutated image does not read back; no mutations run\n",
+                test_current);
+        test_failures++;
+        free(copy);
+        free(kdmv);
+        free(cowd);
+        return;
+    }
     /* VB_MUTATE_ITERS=N runs a longer hunt. */
     unsigned iters = getenv("VB_MUTATE_ITERS") ? (unsigned)atoi(getenv("VB_MUTATE_ITERS")) : 3000;
     for (unsigned iter = 0; iter < iters; iter++) {

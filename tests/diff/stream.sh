@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run.sh: differential tests of streamOptimized reading.
+# stream.sh: differential tests of streamOptimized reading.
 #
 # 1. qemu-img 7.2 layout (directory up front, no footer): images from
 #    `qemu-img convert -O vmdk -o subformat=streamOptimized` (small with a
@@ -15,9 +15,9 @@
 #    they read the file (both read zlib grains; neither reads raw deflate;
 #    qemu-img refuses a footer-less file).
 #
-# Usage: VMDK=... MKSTREAM=... LIBVMDK_CAT=... STREAMCMP=... OUT=... run.sh
-# shellcheck source=../diff/lib.sh
-source "$(dirname "$0")/../diff/lib.sh"
+# Usage: VMDK=... MKSTREAM=... LIBVMDK_CAT=... STREAMCMP=... OUT=... stream.sh
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 MiB=$((1024 * 1024))

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # corrupt.sh: broken and hostile inputs through the tool. Each case asserts
 # the exact exit status and the error name on the single stderr line.
-# Usage: VMDK=... OUT=build/tests/diff/corrupt corrupt.sh
-source "$(dirname "$0")/lib.sh"
+# Usage: VMDK=... STREAMCMP=... OUT=build/tests/bad-input/corrupt corrupt.sh
+# shellcheck source=../diff/lib.sh
+source "$(dirname "$0")/../diff/lib.sh"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 MiB=$((1024 * 1024))

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run.sh CASES_DIR VMDK FSPROBE LABEL: runs every case of CASES_DIR/cases.list
+# catalogue.sh CASES_DIR VMDK FSPROBE LABEL: runs every case of CASES_DIR/cases.list
 # (written by catgen) through `VMDK check`, `VMDK cat` and, where the table
 # says so, FSPROBE, and compares the error names with the table. Fails on
 # any mismatch, on a missing or malformed error line, on an exit status

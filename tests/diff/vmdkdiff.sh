@@ -1,5 +1,5 @@
 #!/bin/bash
-# run.sh BINDIR: differential checks of delta chains and COWD extents.
+# vmdkdiff.sh BINDIR: differential checks of delta chains and COWD extents.
 #
 # Delta chains of three links are written with qemu-img create -b and
 # qemu-io (partial-grain writes, zero writes, zeroed-grain GTEs, a split
@@ -14,8 +14,8 @@ OUT=$BIN/work
 READ=$BIN/readdisk
 MKCOWD=$BIN/mkcowd
 HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=../diff/lib.sh
-source "$HERE/../diff/lib.sh"
+# shellcheck source=lib.sh
+source "$HERE/lib.sh"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 cd "$OUT"
