@@ -339,14 +339,11 @@ int cfg_parse(cfg_config *cfg, const char *text, size_t len) {
     vb_memset(&st, 0, sizeof(st));
     cfg->timeout = VB_CFG_TIMEOUT_DEFAULT;
     st.cfg = cfg;
-    size_t start = 0;
-    while (start < len) {
-        size_t end = start;
-        while (end < len && text[end] != '\n')
-            end++;
+    size_t pos = 0, n;
+    const char *line;
+    while (vb_next_line(text, len, &pos, &line, &n)) {
         st.line++;
-        cfg_line(&st, text + start, end - start);
-        start = end + 1;
+        cfg_line(&st, line, n);
     }
     cfg_finish_entry(&st);
     if (cfg->default_id) {

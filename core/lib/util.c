@@ -58,6 +58,20 @@ const char *vb_strpool_add(char *pool, size_t cap, size_t *used, const char *s, 
     return dst;
 }
 
+bool vb_next_line(const char *text, size_t len, size_t *pos, const char **ret_line,
+                  size_t *ret_len) {
+    size_t start = *pos;
+    if (start >= len)
+        return false;
+    size_t end = start;
+    while (end < len && text[end] != '\n')
+        end++;
+    *ret_line = text + start;
+    *ret_len = end - start;
+    *pos = end < len ? end + 1 : len;
+    return true;
+}
+
 int vb_hex_digit(char c) {
     if (c >= '0' && c <= '9')
         return c - '0';

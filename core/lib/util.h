@@ -92,6 +92,14 @@ bool vb_strlcpy(char *dst, const char *src, size_t cap);
  * fit. The descriptor and configuration parsers keep their values so. */
 const char *vb_strpool_add(char *pool, size_t cap, size_t *used, const char *s, size_t n);
 
+/* The next line of text[0..len) from *pos (0 for the first): sets *ret_line
+ * and *ret_len (the '\n' left out; a '\r' before it stays) and moves *pos
+ * past the '\n'. Returns false at the end. A last line without '\n' counts;
+ * a final '\n' starts no empty line. The descriptor and configuration
+ * parsers read their text so. */
+bool vb_next_line(const char *text, size_t len, size_t *pos, const char **ret_line,
+                  size_t *ret_len);
+
 /* Parses an unsigned decimal (base 10) or hexadecimal (base 16) number from
  * s[0..n) exactly: no sign, no spaces, no empty string, no overflow. For
  * base 16 an optional 0x prefix is accepted. */

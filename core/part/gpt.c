@@ -219,8 +219,7 @@ static int gpt_try(part_table *t, const vb_source *disk, uint64_t lba, bool *ret
 
 int gpt_read(part_table *table, const vb_source *disk, uint32_t sector_size) {
     uint32_t ss;
-    part_table_reset(table, PART_SCHEME_GPT, 0);
-    int r = part_table_sector_size(table, disk, sector_size, &ss);
+    int r = part_table_begin(table, PART_SCHEME_GPT, disk, sector_size, &ss);
     if (r)
         return r;
     table->sector_size = ss;

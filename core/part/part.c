@@ -10,8 +10,7 @@
 
 int part_read(part_table *table, const vb_source *disk, uint32_t sector_size) {
     uint32_t ss;
-    part_table_reset(table, PART_SCHEME_NONE, 0);
-    int r = part_table_sector_size(table, disk, sector_size, &ss);
+    int r = part_table_begin(table, PART_SCHEME_NONE, disk, sector_size, &ss);
     if (r)
         return r;
     if (disk->size < 512)

@@ -30,8 +30,9 @@ bool part_table_has_gpt_signature(const vb_source *disk, uint64_t offset) {
     return vb_memcmp(sig, "EFI PART", 8) == 0;
 }
 
-int part_table_sector_size(part_table *table, const vb_source *disk, uint32_t sector_size,
-                           uint32_t *ret_size) {
+int part_table_begin(part_table *table, part_scheme scheme, const vb_source *disk,
+                     uint32_t sector_size, uint32_t *ret_size) {
+    part_table_reset(table, scheme, 0);
     if (sector_size == 512 || sector_size == 4096) {
         *ret_size = sector_size;
         return 0;

@@ -204,7 +204,45 @@ TEST(test_strpool) {
     CHECK(vb_strpool_add(pool, sizeof(pool), &used, "a", SIZE_MAX) == NULL);
 }
 
+TEST(test_next_line) {
+    static const struct {
+        const char *text;
+        const char *want; /* the lines, each followed by '|' */
+    } cases[] = {
+        {"", ""},
+        {"\n", "|"},
+        {"a", "a|"},
+        {"a\n", "a|"},
+        {"a\nb", "a|b|"},
+        {"a\n\nb\n", "a||b|"},
+        {"a\r\nb\r\n", "a\r|b\r|"},
+        {"\n\n", "||"},
+    };
+    for (size_t i = 0; i < VB_ARRAY_SIZE(cases); i++) {
+        char got[32] = "";
+        size_t used = 0, pos = 0, n;
+        const char *line;
+        while (vb_next_line(cases[i].text, strlen(cases[i].text), &pos, &line, &n)) {
+            CHECK(used + n + 1 < sizeof(got));
+            memcpy(got + used, line, n);
+            used += n;
+            got[used++] = '|';
+            got[used] = '\0';
+        }
+        CHECK_STR(got, cases[i].want);
+        CHECK_U64(pos, strlen(cases[i].text));
+    }
+    /* Only len counts: a NUL is text, bytes past len are not. */
+    size_t pos = 0, n;
+    const char *line;
+    CHECK(vb_next_line("a\0b\nc", 5, &pos, &line, &n));
+    CHECK_U64(n, 3);
+    CHECK_MEM(line, "a\0b", 3);
+    CHECK(!vb_next_line("a\0b\nc", 4, &pos, &line, &n));
+    CHECK_U64(pos, 4);
+}
+
 TEST_MAIN(TEST_ENTRY(test_path_join), TEST_ENTRY(test_parse_u64), TEST_ENTRY(test_strings),
           TEST_ENTRY(test_format), TEST_ENTRY(test_error_names), TEST_ENTRY(test_sources),
           TEST_ENTRY(test_le), TEST_ENTRY(test_hex_digit), TEST_ENTRY(test_guid),
-          TEST_ENTRY(test_strpool))
+          TEST_ENTRY(test_strpool), TEST_ENTRY(test_next_line))
