@@ -95,8 +95,8 @@ static int open_top(boot_ctx *c, vb_opener *ret_opener, const char **ret_top_nam
     if (c->e->disk_kind != CFG_DISK_PATH) {
         EFI_HANDLE h;
         if (c->e->disk_kind == CFG_DISK_PARTUUID) {
-            part_guid guid;
-            if (!part_guid_parse(disk_spec, vb_strlen(disk_spec), &guid)) {
+            vb_guid guid;
+            if (!vb_guid_parse(disk_spec, vb_strlen(disk_spec), &guid)) {
                 report(c, "%s: not a partition GUID", c->disk);
                 return VB_EINVAL;
             }

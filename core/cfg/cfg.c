@@ -7,7 +7,7 @@
  * message rather than an overflow. */
 #include "cfg/cfg.h"
 #include "lib/error.h"
-#include "part/part.h"
+#include "lib/guid.h"
 #include "lib/util.h"
 
 /* The entry being read, and where its strings start in the pool (so a
@@ -52,13 +52,7 @@ cfg_report(cfg_config *cfg, uint32_t line, cfg_severity severity, const char *fm
 
 /* Copies s[0..n) into the pool; NULL when the pool is full. */
 static const char *cfg_store(cfg_config *cfg, const char *s, size_t n) {
-    if (n >= sizeof(cfg->pool) - cfg->pool_used)
-        return NULL;
-    char *out = cfg->pool + cfg->pool_used;
-    vb_memcpy(out, s, n);
-    out[n] = '\0';
-    cfg->pool_used += n + 1;
-    return out;
+    return vb_strpool_add(cfg->pool, sizeof(cfg->pool), &cfg->pool_used, s, n);
 }
 
 /* An error inside an entry also leaves the entry out. */
@@ -85,21 +79,16 @@ static bool has_prefix(const char *v, size_t n, const char *prefix, size_t *ret_
     return true;
 }
 
-static bool is_hex(char c) {
-    c = vb_tolower(c);
-    return vb_isdigit(c) || (c >= 'a' && c <= 'f');
-}
-
 /* A PARTUUID as part_find_uuid knows them: a GPT GUID, or an MBR
  * "ssssssss-nn" (8 hex digits, '-', 2 to 8 hex digits). */
 static bool valid_partuuid(const char *v, size_t n) {
-    part_guid g;
-    if (part_guid_parse(v, n, &g))
+    vb_guid g;
+    if (vb_guid_parse(v, n, &g))
         return true;
     if (n < 11 || n > 17 || v[8] != '-')
         return false;
     for (size_t i = 0; i < n; i++)
-        if (i != 8 && !is_hex(v[i]))
+        if (i != 8 && vb_hex_digit(v[i]) < 0)
             return false;
     return true;
 }
@@ -174,9 +163,9 @@ static void cfg_entry_key(cfg_state *st, const char *key, const char *v, size_t 
     } else if (vb_str_ieq(key, "disk")) {
         cfg_once(st, e->disk, "disk");
         e->disk = NULL;
-        part_guid guid;
+        vb_guid guid;
         if (has_prefix(v, n, "partuuid=", &p)) {
-            if (!part_guid_parse(v + p, n - p, &guid)) {
+            if (!vb_guid_parse(v + p, n - p, &guid)) {
                 cfg_entry_error(st, "disk partuuid '%s' is not a GPT partition GUID", v + p);
                 return;
             }
@@ -350,14 +339,11 @@ int cfg_parse(cfg_config *cfg, const char *text, size_t len) {
     vb_memset(&st, 0, sizeof(st));
     cfg->timeout = VB_CFG_TIMEOUT_DEFAULT;
     st.cfg = cfg;
-    size_t start = 0;
-    while (start < len) {
-        size_t end = start;
-        while (end < len && text[end] != '\n')
-            end++;
+    size_t pos = 0, n;
+    const char *line;
+    while (vb_next_line(text, len, &pos, &line, &n)) {
         st.line++;
-        cfg_line(&st, text + start, end - start);
-        start = end + 1;
+        cfg_line(&st, line, n);
     }
     cfg_finish_entry(&st);
     if (cfg->default_id) {

@@ -82,8 +82,7 @@ const char *ext4_kind_name(const ext4_fs *fs) {
     return (fs->feature_compat & EXT4_COMPAT_HAS_JOURNAL) ? "ext3" : "ext2";
 }
 
-static int ext4_parse_super(ext4_fs *fs, const uint8_t *sb) {
-    vb_diag *d = &fs->diag;
+static int ext4_parse_super(ext4_fs *fs, const uint8_t *sb, vb_diag *d) {
     if (vb_le16(sb + SB_MAGIC) != EXT4_MAGIC)
         return vb_fail(d, VB_EFORMAT, "not ext2/3/4: no 0xEF53 superblock magic");
     uint32_t incompat = vb_le32(sb + SB_FEATURE_INCOMPAT);
@@ -183,19 +182,22 @@ static int ext4_parse_super(ext4_fs *fs, const uint8_t *sb) {
     return 0;
 }
 
-int ext4_mount(ext4_fs *fs, const vb_source *src) {
+int ext4_probe(ext4_fs *fs, const vb_source *src, vb_diag *d) {
     uint8_t sb[SB_BYTES];
     vb_memset(fs, 0, sizeof(*fs));
     fs->src = *src;
     fs->lookup_scan_max = VB_EXT4_LOOKUP_SCAN_MAX;
     if (src->size < SB_OFFSET + SB_BYTES)
-        return vb_fail(&fs->diag, VB_EFORMAT,
-                       "not ext2/3/4: %llu bytes, too small for a superblock",
+        return vb_fail(d, VB_EFORMAT, "not ext2/3/4: %llu bytes, too small for a superblock",
                        (unsigned long long)src->size);
     int r = vb_source_read(src, SB_OFFSET, sb, sizeof(sb));
     if (r)
-        return vb_fail(&fs->diag, r, "cannot read the ext2/3/4 superblock: %s", vb_err_message(r));
-    return ext4_parse_super(fs, sb);
+        return vb_fail(d, r, "cannot read the ext2/3/4 superblock: %s", vb_err_message(r));
+    return ext4_parse_super(fs, sb, d);
+}
+
+int ext4_mount(ext4_fs *fs, const vb_source *src) {
+    return ext4_probe(fs, src, &fs->diag);
 }
 
 /* Does group g hold a superblock copy (and so, with meta_bg, start with it)? */

@@ -74,6 +74,10 @@ typedef struct ext4_fs {
  * feature listed above) or an I/O error. */
 int ext4_mount(ext4_fs *fs, const vb_source *src);
 
+/* ext4_mount, but a failure's detail goes to *d rather than fs->diag (so
+ * fs_mount can probe FAT and ext2/3/4 in the same memory). */
+int ext4_probe(ext4_fs *fs, const vb_source *src, vb_diag *d);
+
 /* "ext2", "ext3" or "ext4", by the features the superblock lists. */
 const char *ext4_kind_name(const ext4_fs *fs);
 

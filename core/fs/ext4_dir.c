@@ -266,21 +266,13 @@ static void fill_dirent(const ext4_inode *inode, ext4_dirent *ret) {
     ret->size = inode->size;
 }
 
-int ext4_stat(ext4_fs *fs, const char *path, ext4_dirent *ret) {
+/* ext4_stat and ext4_lstat: resolves path (following a final symlink or
+ * not), reads a symlink's target into target when asked, and describes it. */
+static int stat_path(ext4_fs *fs, const char *path, bool follow, ext4_dirent *ret, char *target,
+                     size_t cap) {
     ext4_inode inode;
     char name[VB_EXT4_NAME_MAX];
-    int r = resolve(fs, path, true, &inode, name);
-    if (r)
-        return r;
-    vb_memcpy(ret->name, name, sizeof(ret->name));
-    fill_dirent(&inode, ret);
-    return 0;
-}
-
-int ext4_lstat(ext4_fs *fs, const char *path, ext4_dirent *ret, char *target, size_t cap) {
-    ext4_inode inode;
-    char name[VB_EXT4_NAME_MAX];
-    int r = resolve(fs, path, false, &inode, name);
+    int r = resolve(fs, path, follow, &inode, name);
     if (r)
         return r;
     if (target && ext4_type(inode.mode) == EXT4_S_IFLNK) {
@@ -291,6 +283,14 @@ int ext4_lstat(ext4_fs *fs, const char *path, ext4_dirent *ret, char *target, si
     vb_memcpy(ret->name, name, sizeof(ret->name));
     fill_dirent(&inode, ret);
     return 0;
+}
+
+int ext4_stat(ext4_fs *fs, const char *path, ext4_dirent *ret) {
+    return stat_path(fs, path, true, ret, NULL, 0);
+}
+
+int ext4_lstat(ext4_fs *fs, const char *path, ext4_dirent *ret, char *target, size_t cap) {
+    return stat_path(fs, path, false, ret, target, cap);
 }
 
 int ext4_opendir(ext4_fs *fs, const char *path, ext4_dir *dir) {

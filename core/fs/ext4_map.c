@@ -66,13 +66,121 @@ static int ext_entries(ext4_file *f, uint64_t block, uint32_t first, uint32_t n,
     return 0;
 }
 
+/* The entries of one extent node, read EXT_CHUNK at a time. */
+typedef struct ext_node {
+    ext4_file *f;
+    uint64_t block;   /* 0: the root, in the inode */
+    uint32_t entries; /* in the node (checked against its capacity) */
+    uint32_t next;    /* index of the entry ext_next gives next */
+    uint8_t buf[EXT_CHUNK * EXT_ENTRY];
+} ext_node;
+
+/* Sets *ret to the next entry of the node (reading its chunk first when it
+ * starts one). Returns 1, 0 after the last entry, or a read error. */
+static int ext_next(ext_node *node, const uint8_t **ret) {
+    if (node->next >= node->entries)
+        return 0;
+    uint32_t k = node->next % EXT_CHUNK;
+    if (k == 0) {
+        uint32_t n = VB_MIN(node->entries - node->next, (uint32_t)EXT_CHUNK);
+        int r = ext_entries(node->f, node->block, node->next, n, node->buf);
+        if (r)
+            return r;
+    }
+    *ret = node->buf + k * EXT_ENTRY;
+    node->next++;
+    return 1;
+}
+
+/* Where an index node sends lblk: the last child starting at or before it
+ * (found, child, child_lo), and where the next child starts (next; hi when
+ * none). Not found means lblk lies before the first child: a hole. */
+typedef struct ext_child {
+    bool found;
+    uint64_t child, child_lo, next;
+} ext_child;
+
+/* Scans the index node for lblk; its entries must be sorted and inside
+ * [lo, hi). */
+static int ext_find_child(ext_node *node, uint64_t lblk, uint64_t lo, uint64_t hi, ext_child *ret) {
+    ext4_file *f = node->f;
+    uint64_t prev = 0;
+    const uint8_t *x;
+    int r;
+    *ret = (ext_child){false, 0, 0, hi};
+    while ((r = ext_next(node, &x)) == 1) {
+        uint32_t index = node->next - 1;
+        uint64_t first = vb_le32(x);
+        if (first < lo || first >= hi || (index > 0 && first <= prev))
+            return vb_fail(&f->fs->diag, VB_ECORRUPT,
+                           "inode %u: extent index entry %u (block %llu) out of order", f->ino,
+                           index, (unsigned long long)first);
+        prev = first;
+        if (first > lblk) {
+            ret->next = first;
+            return 0;
+        }
+        ret->found = true;
+        ret->child_lo = first;
+        ret->child = vb_le32(x + 4) | ((uint64_t)vb_le16(x + 8) << 32);
+    }
+    return r;
+}
+
+/* Leaf node covering [lo, hi): runs from the extent or gap holding lblk
+ * onwards, until the node or the run cache ends. */
+static int ext_leaf_runs(ext_node *node, uint64_t lblk, uint64_t lo, uint64_t hi) {
+    ext4_file *f = node->f;
+    ext4_fs *fs = f->fs;
+    vb_diag *d = &fs->diag;
+    uint64_t cursor = lo;
+    const uint8_t *x;
+    int r;
+    while ((r = ext_next(node, &x)) == 1) {
+        uint32_t index = node->next - 1;
+        uint64_t first = vb_le32(x);
+        uint32_t len = vb_le16(x + 4);
+        uint64_t start = vb_le32(x + 8) | ((uint64_t)vb_le16(x + 6) << 32);
+        bool uninit = len > EXT_INIT_MAX;
+        if (uninit)
+            len -= EXT_INIT_MAX;
+        if (len == 0 || first < cursor || first + len > hi)
+            return vb_fail(d, VB_ECORRUPT,
+                           "inode %u: extent %u (blocks %llu+%u) overlaps or leaves its node",
+                           f->ino, index, (unsigned long long)first, len);
+        if (start == 0 || start >= fs->block_count || len > fs->block_count - start)
+            return vb_fail(
+                d, VB_ECORRUPT, "inode %u: extent at block %llu+%u is past the end (%llu blocks)",
+                f->ino, (unsigned long long)start, len, (unsigned long long)fs->block_count);
+        if (first + len <= lblk) {
+            cursor = first + len;
+            continue;
+        }
+        uint64_t from = VB_MAX(cursor, lblk);
+        if (f->run_count + (first > from ? 2 : 1) > VB_EXT4_RUNS)
+            return 0; /* the cache is full */
+        if (first > from)
+            add_run(f, from, first - from, 0);
+        from = VB_MAX(first, lblk);
+        add_run(f, from, first + len - from, uninit ? 0 : start + (from - first));
+        cursor = first + len;
+    }
+    if (r)
+        return r;
+    if (f->run_count < VB_EXT4_RUNS) {
+        uint64_t from = VB_MAX(cursor, lblk);
+        add_run(f, from, hi - from, 0);
+    }
+    return 0;
+}
+
 /* Fills the run cache starting with the run that holds lblk, from the
  * extent tree. */
 static int ext_walk(ext4_file *f, uint64_t lblk) {
     ext4_fs *fs = f->fs;
     vb_diag *d = &fs->diag;
     uint8_t hdr[EXT_HEADER];
-    uint8_t e[EXT_CHUNK * EXT_ENTRY];
+    ext_node node;
     uint64_t path[EXT_MAX_DEPTH];
     uint32_t levels = 0, want_depth = 0;
     uint64_t block = 0; /* 0: the root, in the inode */
@@ -93,102 +201,37 @@ static int ext_walk(ext4_file *f, uint64_t lblk) {
             return vb_fail(d, VB_ECORRUPT, "inode %u: extent node of depth %u (%s %u)", f->ino,
                            depth, block ? "expected" : "at most",
                            block ? want_depth : EXT_MAX_DEPTH);
-        if (depth > 0) {
-            /* Index node: the child is the last entry starting at or before lblk. */
-            uint64_t child = 0, child_lo = 0, next = hi, prev = 0;
-            bool found = false;
-            for (uint32_t i = 0; i < entries && next == hi; i += EXT_CHUNK) {
-                uint32_t n = VB_MIN(entries - i, (uint32_t)EXT_CHUNK);
-                int r = ext_entries(f, block, i, n, e);
-                if (r)
-                    return r;
-                for (uint32_t k = 0; k < n; k++) {
-                    const uint8_t *x = e + k * EXT_ENTRY;
-                    uint64_t first = vb_le32(x);
-                    if (first < lo || first >= hi || (i + k > 0 && first <= prev))
-                        return vb_fail(d, VB_ECORRUPT,
-                                       "inode %u: extent index entry %u (block %llu) out of order",
-                                       f->ino, i + k, (unsigned long long)first);
-                    prev = first;
-                    if (first > lblk) {
-                        next = first;
-                        break;
-                    }
-                    found = true;
-                    child_lo = first;
-                    child = vb_le32(x + 4) | ((uint64_t)vb_le16(x + 8) << 32);
-                }
-            }
-            if (!found) { /* lblk lies before the first child: a hole */
-                add_run(f, lblk, next - lblk, 0);
-                return 0;
-            }
-            if (child == 0 || child >= fs->block_count)
-                return vb_fail(d, VB_ECORRUPT,
-                               "inode %u: extent index points at block %llu (of %llu)", f->ino,
-                               (unsigned long long)child, (unsigned long long)fs->block_count);
-            for (uint32_t k = 0; k < levels; k++)
-                if (path[k] == child)
-                    return vb_fail(d, VB_ELOOP, "inode %u: extent tree loops at block %llu", f->ino,
-                                   (unsigned long long)child);
-            path[levels++] = child; /* levels <= depth of the root <= 5 */
-            lo = child_lo;
-            hi = next;
-            block = child;
-            want_depth = depth - 1;
-            int r = vb_source_read(&fs->src, block << fs->block_shift, hdr, sizeof(hdr));
-            if (r)
-                return vb_fail(d, r, "inode %u: cannot read extent block %llu: %s", f->ino,
-                               (unsigned long long)block, vb_err_message(r));
-            continue;
+        node.f = f;
+        node.block = block;
+        node.entries = entries;
+        node.next = 0;
+        if (depth == 0)
+            return ext_leaf_runs(&node, lblk, lo, hi);
+        ext_child c;
+        int r = ext_find_child(&node, lblk, lo, hi, &c);
+        if (r)
+            return r;
+        if (!c.found) { /* lblk lies before the first child: a hole */
+            add_run(f, lblk, c.next - lblk, 0);
+            return 0;
         }
-        /* Leaf: runs from the extent or gap holding lblk onwards. */
-        uint64_t cursor = lo;
-        bool full = false;
-        for (uint32_t i = 0; i < entries && !full; i += EXT_CHUNK) {
-            uint32_t n = VB_MIN(entries - i, (uint32_t)EXT_CHUNK);
-            int r = ext_entries(f, block, i, n, e);
-            if (r)
-                return r;
-            for (uint32_t k = 0; k < n; k++) {
-                const uint8_t *x = e + k * EXT_ENTRY;
-                uint64_t first = vb_le32(x);
-                uint32_t len = vb_le16(x + 4);
-                uint64_t start = vb_le32(x + 8) | ((uint64_t)vb_le16(x + 6) << 32);
-                bool uninit = len > EXT_INIT_MAX;
-                if (uninit)
-                    len -= EXT_INIT_MAX;
-                if (len == 0 || first < cursor || first + len > hi)
-                    return vb_fail(
-                        d, VB_ECORRUPT,
-                        "inode %u: extent %u (blocks %llu+%u) overlaps or leaves its node", f->ino,
-                        i + k, (unsigned long long)first, len);
-                if (start == 0 || start >= fs->block_count || len > fs->block_count - start)
-                    return vb_fail(
-                        d, VB_ECORRUPT,
-                        "inode %u: extent at block %llu+%u is past the end (%llu blocks)", f->ino,
-                        (unsigned long long)start, len, (unsigned long long)fs->block_count);
-                if (first + len <= lblk) {
-                    cursor = first + len;
-                    continue;
-                }
-                uint64_t from = VB_MAX(cursor, lblk);
-                if (f->run_count + (first > from ? 2 : 1) > VB_EXT4_RUNS) {
-                    full = true;
-                    break;
-                }
-                if (first > from)
-                    add_run(f, from, first - from, 0);
-                from = VB_MAX(first, lblk);
-                add_run(f, from, first + len - from, uninit ? 0 : start + (from - first));
-                cursor = first + len;
-            }
-        }
-        if (!full && f->run_count < VB_EXT4_RUNS) {
-            uint64_t from = VB_MAX(cursor, lblk);
-            add_run(f, from, hi - from, 0);
-        }
-        return 0;
+        if (c.child == 0 || c.child >= fs->block_count)
+            return vb_fail(d, VB_ECORRUPT, "inode %u: extent index points at block %llu (of %llu)",
+                           f->ino, (unsigned long long)c.child,
+                           (unsigned long long)fs->block_count);
+        for (uint32_t k = 0; k < levels; k++)
+            if (path[k] == c.child)
+                return vb_fail(d, VB_ELOOP, "inode %u: extent tree loops at block %llu", f->ino,
+                               (unsigned long long)c.child);
+        path[levels++] = c.child; /* levels <= depth of the root <= 5 */
+        lo = c.child_lo;
+        hi = c.next;
+        block = c.child;
+        want_depth = depth - 1;
+        r = vb_source_read(&fs->src, block << fs->block_shift, hdr, sizeof(hdr));
+        if (r)
+            return vb_fail(d, r, "inode %u: cannot read extent block %llu: %s", f->ino,
+                           (unsigned long long)block, vb_err_message(r));
     }
 }
 

@@ -63,8 +63,7 @@ static void fat_copy_label(char out[12], const uint8_t *label) {
         out[0] = '\0';
 }
 
-static int fat_parse_bpb(fat_fs *fs, const uint8_t *b) {
-    vb_diag *d = &fs->diag;
+static int fat_parse_bpb(fat_fs *fs, const uint8_t *b, vb_diag *d) {
     if (b[BOOT_SIGNATURE] != 0x55 || b[BOOT_SIGNATURE + 1] != 0xAA)
         return vb_fail(d, VB_EFORMAT, "not FAT: no 0x55AA boot sector signature");
     uint32_t bps = vb_le16(b + BPB_BYTES_PER_SECTOR);
@@ -154,19 +153,23 @@ static int fat_parse_bpb(fat_fs *fs, const uint8_t *b) {
     return 0;
 }
 
-int fat_mount(fat_fs *fs, const vb_source *src) {
+int fat_probe(fat_fs *fs, const vb_source *src, vb_diag *d) {
     uint8_t boot[BOOT_SECTOR_BYTES];
     vb_memset(fs, 0, sizeof(*fs));
     fs->src = *src;
     for (int i = 0; i < VB_FAT_CACHE_BLOCKS; i++)
         fs->cache[i].offset = UINT64_MAX;
     if (src->size < BOOT_SECTOR_BYTES)
-        return vb_fail(&fs->diag, VB_EFORMAT, "not FAT: %llu bytes, less than a boot sector",
+        return vb_fail(d, VB_EFORMAT, "not FAT: %llu bytes, less than a boot sector",
                        (unsigned long long)src->size);
     int r = vb_source_read(src, 0, boot, sizeof(boot));
     if (r)
-        return vb_fail(&fs->diag, r, "cannot read the boot sector: %s", vb_err_message(r));
-    return fat_parse_bpb(fs, boot);
+        return vb_fail(d, r, "cannot read the boot sector: %s", vb_err_message(r));
+    return fat_parse_bpb(fs, boot, d);
+}
+
+int fat_mount(fat_fs *fs, const vb_source *src) {
+    return fat_probe(fs, src, &fs->diag);
 }
 
 /* Returns the cached FAT block holding byte offset off of the FAT. */

@@ -77,6 +77,10 @@ typedef struct fat_fs {
  * error. */
 int fat_mount(fat_fs *fs, const vb_source *src);
 
+/* fat_mount, but a failure's detail goes to *d rather than fs->diag (so
+ * fs_mount can probe FAT and ext2/3/4 in the same memory). */
+int fat_probe(fat_fs *fs, const vb_source *src, vb_diag *d);
+
 /* Short name of the type: "FAT12", "FAT16" or "FAT32". */
 const char *fat_type_name(fat_type type);
 

@@ -5,16 +5,18 @@
 #include "lib/util.h"
 
 int fs_mount(fs_volume *vol, const vb_source *src) {
-    vb_diag fat_diag;
+    vb_diag fat_diag, ext_diag;
     vol->kind = FS_KIND_NONE;
     vb_diag_clear(&vol->diag);
-    int fat_err = fat_mount(&vol->u.fat, src);
+    vb_diag_clear(&fat_diag);
+    vb_diag_clear(&ext_diag);
+    /* Both probes use the union; each failure's detail lives outside it. */
+    int fat_err = fat_probe(&vol->u.fat, src, &fat_diag);
     if (fat_err == 0) {
         vol->kind = FS_KIND_FAT;
         return 0;
     }
-    fat_diag = vol->u.fat.diag; /* the union is reused below */
-    int ext_err = ext4_mount(&vol->u.ext4, src);
+    int ext_err = ext4_probe(&vol->u.ext4, src, &ext_diag);
     if (ext_err == 0) {
         vol->kind = FS_KIND_EXT4;
         return 0;
@@ -25,11 +27,11 @@ int fs_mount(fs_volume *vol, const vb_source *src) {
         return fat_err;
     }
     if (ext_err != VB_EFORMAT) {
-        vol->diag = vol->u.ext4.diag;
+        vol->diag = ext_diag;
         return ext_err;
     }
     return vb_fail(&vol->diag, VB_EFORMAT, "no FAT or ext2/3/4 filesystem (%s; %s)", fat_diag.text,
-                   vol->u.ext4.diag.text);
+                   ext_diag.text);
 }
 
 const char *fs_kind_name(const fs_volume *vol) {
@@ -81,23 +83,26 @@ int fs_opendir(fs_volume *vol, const char *path, fs_dir *dir) {
     }
 }
 
-static void from_fat(const fat_dirent *e, fs_dirent *ret) {
-    vb_strlcpy(ret->name, e->name, sizeof(ret->name));
-    ret->is_dir = e->is_dir;
+/* The fields both filesystems have; the others start empty. */
+static void fs_dirent_set(fs_dirent *ret, const char *name, bool is_dir, uint64_t size) {
+    vb_strlcpy(ret->name, name, sizeof(ret->name));
+    ret->is_dir = is_dir;
     ret->is_symlink = false;
-    ret->size = e->size;
-    vb_strlcpy(ret->short_name, e->short_name, sizeof(ret->short_name));
-    ret->attributes = e->attributes;
+    ret->size = size;
+    ret->short_name[0] = '\0';
+    ret->attributes = 0;
     ret->mode = 0;
 }
 
+static void from_fat(const fat_dirent *e, fs_dirent *ret) {
+    fs_dirent_set(ret, e->name, e->is_dir, e->size);
+    vb_strlcpy(ret->short_name, e->short_name, sizeof(ret->short_name));
+    ret->attributes = e->attributes;
+}
+
 static void from_ext4(const ext4_dirent *e, fs_dirent *ret) {
-    vb_strlcpy(ret->name, e->name, sizeof(ret->name));
-    ret->is_dir = e->is_dir;
+    fs_dirent_set(ret, e->name, e->is_dir, e->is_dir ? 0 : e->size);
     ret->is_symlink = e->is_symlink;
-    ret->size = e->is_dir ? 0 : e->size;
-    ret->short_name[0] = '\0';
-    ret->attributes = 0;
     ret->mode = e->mode;
 }
 

@@ -48,7 +48,31 @@ bool vb_strlcpy(char *dst, const char *src, size_t cap) {
     return true;
 }
 
-static int hex_digit(char c) {
+const char *vb_strpool_add(char *pool, size_t cap, size_t *used, const char *s, size_t n) {
+    if (*used > cap || n >= cap - *used)
+        return NULL;
+    char *dst = pool + *used;
+    vb_memcpy(dst, s, n);
+    dst[n] = '\0';
+    *used += n + 1;
+    return dst;
+}
+
+bool vb_next_line(const char *text, size_t len, size_t *pos, const char **ret_line,
+                  size_t *ret_len) {
+    size_t start = *pos;
+    if (start >= len)
+        return false;
+    size_t end = start;
+    while (end < len && text[end] != '\n')
+        end++;
+    *ret_line = text + start;
+    *ret_len = end - start;
+    *pos = end < len ? end + 1 : len;
+    return true;
+}
+
+int vb_hex_digit(char c) {
     if (c >= '0' && c <= '9')
         return c - '0';
     c = vb_tolower(c);
@@ -66,7 +90,7 @@ bool vb_parse_u64(const char *s, size_t n, unsigned base, uint64_t *ret) {
     if (n == 0 || (base != 10 && base != 16))
         return false;
     for (size_t i = 0; i < n; i++) {
-        int d = base == 10 ? (vb_isdigit(s[i]) ? s[i] - '0' : -1) : hex_digit(s[i]);
+        int d = base == 10 ? (vb_isdigit(s[i]) ? s[i] - '0' : -1) : vb_hex_digit(s[i]);
         if (d < 0)
             return false;
         if (vb_mul_overflow_u64(v, base, &v) || vb_add_overflow_u64(v, (uint64_t)d, &v))

@@ -74,6 +74,8 @@ static inline bool vb_isspace(char c) {
 static inline bool vb_isdigit(char c) {
     return c >= '0' && c <= '9';
 }
+/* The value 0..15 of a hex digit in either case, or -1 for any other char. */
+int vb_hex_digit(char c);
 
 size_t vb_strlen(const char *s);
 size_t vb_strnlen(const char *s, size_t max);
@@ -84,6 +86,19 @@ bool vb_str_ieq(const char *a, const char *b);
 /* Copies src into dst (cap bytes); returns false (dst emptied) if it does
  * not fit. */
 bool vb_strlcpy(char *dst, const char *src, size_t cap);
+
+/* Appends s[0..n) and a NUL to a string pool (pool[0..cap), *used bytes
+ * taken) and returns the copy, or NULL (nothing changed) when it does not
+ * fit. The descriptor and configuration parsers keep their values so. */
+const char *vb_strpool_add(char *pool, size_t cap, size_t *used, const char *s, size_t n);
+
+/* The next line of text[0..len) from *pos (0 for the first): sets *ret_line
+ * and *ret_len (the '\n' left out; a '\r' before it stays) and moves *pos
+ * past the '\n'. Returns false at the end. A last line without '\n' counts;
+ * a final '\n' starts no empty line. The descriptor and configuration
+ * parsers read their text so. */
+bool vb_next_line(const char *text, size_t len, size_t *pos, const char **ret_line,
+                  size_t *ret_len);
 
 /* Parses an unsigned decimal (base 10) or hexadecimal (base 16) number from
  * s[0..n) exactly: no sign, no spaces, no empty string, no overflow. For

@@ -7,6 +7,7 @@
  * the primary header itself was sound, and at the last LBA). Fields are read
  * from byte buffers at the offsets below. */
 #include "lib/crc32.h"
+#include "lib/guid.h"
 #include "part/part_impl.h"
 #include "lib/utf16.h"
 #include "lib/util.h"
@@ -58,7 +59,7 @@ typedef struct gpt_header {
     uint32_t entry_count;
     uint32_t entry_size;
     uint32_t entries_crc;
-    part_guid disk_guid;
+    vb_guid disk_guid;
 } gpt_header;
 
 /* Reads and checks the header at lba. On success fills *hdr. Sets
@@ -134,9 +135,9 @@ static int gpt_read_header(part_table *t, const vb_source *disk, uint64_t lba, g
 /* Checks and records one entry (e points into the scratch buffer). Returns 0
  * or an error that the caller reports only if the array CRC is good. */
 static int gpt_add_entry(part_table *t, const vb_source *disk, uint32_t slot, const uint8_t *e) {
-    part_guid type;
+    vb_guid type;
     vb_memcpy(type.bytes, e + GPT_ENT_TYPE_GUID, 16);
-    if (part_guid_is_zero(&type))
+    if (vb_guid_is_zero(&type))
         return 0; /* unused slot */
     uint64_t sectors = disk->size / t->sector_size;
     uint64_t first = vb_le64(e + GPT_ENT_FIRST_LBA), last = vb_le64(e + GPT_ENT_LAST_LBA);
@@ -158,7 +159,7 @@ static int gpt_add_entry(part_table *t, const vb_source *disk, uint32_t slot, co
     vb_memcpy(p->unique_guid.bytes, e + GPT_ENT_UNIQUE_GUID, 16);
     p->attributes = vb_le64(e + GPT_ENT_ATTRIBUTES);
     p->bootable = (p->attributes & GPT_ATTR_LEGACY_BIOS_BOOTABLE) != 0;
-    part_guid_format(&p->unique_guid, p->uuid);
+    vb_guid_format(&p->unique_guid, p->uuid);
     uint16_t units[GPT_ENT_NAME_UNITS];
     for (int i = 0; i < GPT_ENT_NAME_UNITS; i++)
         units[i] = vb_le16(e + GPT_ENT_NAME + 2 * i);
@@ -218,10 +219,9 @@ static int gpt_try(part_table *t, const vb_source *disk, uint64_t lba, bool *ret
 
 int gpt_read(part_table *table, const vb_source *disk, uint32_t sector_size) {
     uint32_t ss;
-    part_table_reset(table, PART_SCHEME_GPT, 0);
-    int r = part_sector_size(disk, sector_size, &ss);
+    int r = part_table_begin(table, PART_SCHEME_GPT, disk, sector_size, &ss);
     if (r)
-        return vb_fail(&table->diag, r, "sector size %u is not 512 or 4096", sector_size);
+        return r;
     table->sector_size = ss;
     uint64_t sectors = disk->size / ss;
     if (sectors < 3)

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "lib/error.h"
+#include "lib/guid.h"
 #include "lib/source.h"
 #include "vb_config.h"
 
@@ -20,29 +21,20 @@ typedef enum part_scheme {
     PART_SCHEME_GPT = 2,
 } part_scheme;
 
-/* A GUID in its on-disk byte order (the first three fields little-endian,
- * the last two big-endian: the "mixed-endian" layout EFI uses). */
-typedef struct part_guid {
-    uint8_t bytes[16];
-} part_guid;
-
-/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" plus NUL. */
-#define PART_GUID_STR_LEN 37
-
 typedef struct part_entry {
-    uint32_t index;        /* 1-based: GPT slot number, or Linux MBR numbering
-                              (primaries 1-4 by slot, logicals from 5) */
-    uint64_t start;        /* bytes from the start of the disk */
-    uint64_t size;         /* bytes, > 0 */
-    uint8_t mbr_type;      /* MBR: the type byte; GPT: 0 */
-    bool bootable;         /* MBR: status 0x80; GPT: legacy BIOS bootable bit */
-    bool logical;          /* MBR: a logical partition inside an extended one */
-    part_guid type_guid;   /* GPT only (zero for MBR) */
-    part_guid unique_guid; /* GPT only (zero for MBR) */
-    uint64_t attributes;   /* GPT attribute bits */
+    uint32_t index;      /* 1-based: GPT slot number, or Linux MBR numbering
+                            (primaries 1-4 by slot, logicals from 5) */
+    uint64_t start;      /* bytes from the start of the disk */
+    uint64_t size;       /* bytes, > 0 */
+    uint8_t mbr_type;    /* MBR: the type byte; GPT: 0 */
+    bool bootable;       /* MBR: status 0x80; GPT: legacy BIOS bootable bit */
+    bool logical;        /* MBR: a logical partition inside an extended one */
+    vb_guid type_guid;   /* GPT only (zero for MBR) */
+    vb_guid unique_guid; /* GPT only (zero for MBR) */
+    uint64_t attributes; /* GPT attribute bits */
     /* PARTUUID as Linux and EFI print it: the unique GUID in lower case for
      * GPT, "ssssssss-nn" (disk signature, index in hex) for MBR. */
-    char uuid[PART_GUID_STR_LEN];
+    char uuid[VB_GUID_STR_LEN];
     char name[VB_PART_NAME_MAX]; /* GPT name as UTF-8 ("" for MBR) */
 } part_entry;
 
@@ -51,7 +43,7 @@ typedef struct part_table {
     uint32_t sector_size;            /* bytes per LBA used to read the table */
     uint32_t count;                  /* entries in use in entries[] */
     bool gpt_used_backup;            /* GPT: the primary was bad, the backup was used */
-    part_guid disk_guid;             /* GPT */
+    vb_guid disk_guid;               /* GPT */
     uint32_t mbr_signature;          /* MBR: disk signature at byte 440 */
     part_entry entries[VB_PART_MAX]; /* in index order */
     vb_diag diag;                    /* detail of the last failure */
@@ -84,16 +76,6 @@ const part_entry *part_find_uuid(const part_table *table, const char *uuid);
  * struct backs (it must outlive the source). */
 int part_open(const part_entry *entry, const vb_source *disk, vb_slice *slice,
               vb_source *ret_source);
-
-/* Parses "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (hex digits in any case,
- * exactly n = 36 characters) into on-disk byte order. Returns false if it
- * is not such a string. */
-bool part_guid_parse(const char *s, size_t n, part_guid *ret_guid);
-
-/* Formats a GUID in lower case into out (PART_GUID_STR_LEN bytes). */
-void part_guid_format(const part_guid *guid, char out[PART_GUID_STR_LEN]);
-
-bool part_guid_is_zero(const part_guid *guid);
 
 /* Short name of a scheme: "gpt", "mbr" or "none". */
 const char *part_scheme_name(part_scheme scheme);

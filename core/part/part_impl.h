@@ -1,4 +1,5 @@
-/* part_impl.h: helpers shared by gpt.c, mbr.c and part.c (not public API). */
+/* part_impl.h: the table helpers of part_table.c, shared by gpt.c, mbr.c
+ * and part.c (not public API). */
 #ifndef VB_PART_IMPL_H
 #define VB_PART_IMPL_H
 
@@ -11,12 +12,14 @@ void part_table_reset(part_table *table, part_scheme scheme, uint32_t sector_siz
  * is full (the caller reports VB_ELIMIT). */
 part_entry *part_table_add(part_table *table, uint32_t index);
 
-/* Sector size to use: 512 or 4096 as given, or detected for 0 (a GPT
- * signature at byte 4096 and not at byte 512 means 4096). Returns 0 and
- * *ret_size, VB_EINVAL, or an I/O error. */
-int part_sector_size(const vb_source *disk, uint32_t sector_size, uint32_t *ret_size);
+/* Resets the table for scheme (sector size 0 until the caller records it)
+ * and settles the sector size: 512 or 4096 as given, or detected for 0 (a
+ * GPT signature at byte 4096 and not at byte 512 means 4096). Returns 0 and
+ * *ret_size, or VB_EINVAL with table->diag set. */
+int part_table_begin(part_table *table, part_scheme scheme, const vb_source *disk,
+                     uint32_t sector_size, uint32_t *ret_size);
 
 /* True when the 8 bytes at offset are "EFI PART" (false on read errors). */
-bool part_has_gpt_signature(const vb_source *disk, uint64_t offset);
+bool part_table_has_gpt_signature(const vb_source *disk, uint64_t offset);
 
 #endif

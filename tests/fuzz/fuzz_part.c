@@ -28,7 +28,7 @@ static void check_table(const vb_source *disk, int r) {
     for (uint32_t i = 0; i < table.count; i++) {
         const part_entry *e = &table.entries[i];
         FUZZ_ASSERT(e->size > 0 && e->start <= disk->size && e->size <= disk->size - e->start);
-        FUZZ_ASSERT(strlen(e->uuid) < PART_GUID_STR_LEN && strlen(e->name) < VB_PART_NAME_MAX);
+        FUZZ_ASSERT(strlen(e->uuid) < VB_GUID_STR_LEN && strlen(e->name) < VB_PART_NAME_MAX);
         vb_slice slice;
         vb_source ps;
         FUZZ_ASSERT(part_open(e, disk, &slice, &ps) == 0);
@@ -44,10 +44,10 @@ static void check_table(const vb_source *disk, int r) {
         if (table.scheme == PART_SCHEME_GPT) {
             if (e->name[0])
                 FUZZ_ASSERT(part_find_label(&table, e->name) != NULL);
-            char s[PART_GUID_STR_LEN];
-            part_guid g;
-            part_guid_format(&e->unique_guid, s);
-            FUZZ_ASSERT(part_guid_parse(s, 36, &g) && memcmp(&g, &e->unique_guid, 16) == 0);
+            char s[VB_GUID_STR_LEN];
+            vb_guid g;
+            vb_guid_format(&e->unique_guid, s);
+            FUZZ_ASSERT(vb_guid_parse(s, 36, &g) && memcmp(&g, &e->unique_guid, 16) == 0);
         }
     }
     (void)part_find_label(&table, "EFI system partition");

@@ -141,7 +141,9 @@ TEST(test_fs_neither) {
     CHECK_ERR(fs_mount(&vol, &src), VB_EFORMAT);
     CHECK_U64(vol.kind, FS_KIND_NONE);
     CHECK_STR(fs_kind_name(&vol), "none");
-    CHECK(strstr(fs_diag(&vol)->text, "no FAT or ext2/3/4") != NULL);
+    CHECK_STR(fs_diag(&vol)->text, "no FAT or ext2/3/4 filesystem (not FAT: no 0x55AA boot sector "
+                                   "signature; not ext2/3/4: no 0xEF53 superblock magic)");
+    CHECK_ERR(fs_diag(&vol)->err, VB_EFORMAT);
     CHECK_ERR(fs_lookup(&vol, "x", &file, &src), VB_EINVAL);
     CHECK_ERR(fs_opendir(&vol, "", &dir), VB_EINVAL);
     CHECK_ERR(fs_stat(&vol, "", &e), VB_EINVAL);
@@ -150,7 +152,8 @@ TEST(test_fs_neither) {
     buf[1024 + 0x39] = 0xEF;
     buf[1024 + 0x18] = 9;
     CHECK_ERR(fs_mount(&vol, &src), VB_ECORRUPT);
-    CHECK(strstr(fs_diag(&vol)->text, "block size") != NULL);
+    CHECK_STR(fs_diag(&vol)->text, "block size 1024 << 9 (at most 64 KiB)");
+    CHECK_ERR(fs_diag(&vol)->err, VB_ECORRUPT);
     /* A FAT-looking boot sector that fails its checks: FAT's error. */
     memset(buf, 0, sizeof(buf));
     buf[510] = 0x55;
@@ -167,7 +170,16 @@ TEST(test_fs_neither) {
     buf[22] = 1; /* FAT size */
     vb_memsource_init(&m, buf, 8192, &src);
     CHECK_ERR(fs_mount(&vol, &src), VB_ECORRUPT);
-    CHECK(strstr(fs_diag(&vol)->text, "larger than its source") != NULL);
+    CHECK_STR(fs_diag(&vol)->text, "filesystem of 65536 bytes larger than its source (8192)");
+    CHECK_ERR(fs_diag(&vol)->err, VB_ECORRUPT);
+    /* Both signatures match and both fail: FAT's detail is kept, not the
+     * ext2/3/4 probe's, though that probe reused the memory of FAT's. */
+    buf[1024 + 0x38] = 0x53;
+    buf[1024 + 0x39] = 0xEF;
+    buf[1024 + 0x18] = 9;
+    CHECK_ERR(fs_mount(&vol, &src), VB_ECORRUPT);
+    CHECK_STR(fs_diag(&vol)->text, "filesystem of 65536 bytes larger than its source (8192)");
+    CHECK_ERR(fs_diag(&vol)->err, VB_ECORRUPT);
 }
 
 TEST_MAIN(TEST_ENTRY(test_fs_fat), TEST_ENTRY(test_fs_ext4), TEST_ENTRY(test_fs_gpt_disk),

@@ -39,8 +39,8 @@ static void check_gpt_table(const part_table *t) {
     CHECK_U64(t->scheme, PART_SCHEME_GPT);
     CHECK_U64(t->sector_size, 512);
     CHECK_U64(t->count, VB_ARRAY_SIZE(gpt_expected));
-    char guid[PART_GUID_STR_LEN];
-    part_guid_format(&t->disk_guid, guid);
+    char guid[VB_GUID_STR_LEN];
+    vb_guid_format(&t->disk_guid, guid);
     CHECK_STR(guid, "11111111-2222-3333-4444-555555555555");
     for (size_t i = 0; i < VB_ARRAY_SIZE(gpt_expected) && i < t->count; i++) {
         const part_entry *e = &t->entries[i];
@@ -49,7 +49,7 @@ static void check_gpt_table(const part_table *t) {
         CHECK_U64(e->size, gpt_expected[i].size);
         CHECK_STR(e->name, gpt_expected[i].name);
         CHECK_STR(e->uuid, gpt_expected[i].uuid);
-        part_guid_format(&e->type_guid, guid);
+        vb_guid_format(&e->type_guid, guid);
         CHECK_STR(guid, gpt_expected[i].type);
         CHECK_U64(e->mbr_type, 0);
         CHECK(!e->logical);
@@ -642,9 +642,9 @@ TEST(test_guid_text) {
         {"", false, 0, 0, 0, NULL},
     };
     for (size_t i = 0; i < VB_ARRAY_SIZE(cases); i++) {
-        part_guid g;
+        vb_guid g;
         memset(&g, 0x5A, sizeof(g));
-        bool ok = part_guid_parse(cases[i].text, strlen(cases[i].text), &g);
+        bool ok = vb_guid_parse(cases[i].text, strlen(cases[i].text), &g);
         CHECK(ok == cases[i].ok);
         if (!ok) {
             CHECK_U64(g.bytes[0], 0x5A); /* untouched on failure */
@@ -653,8 +653,8 @@ TEST(test_guid_text) {
         CHECK_U64(g.bytes[0], cases[i].first);
         CHECK_U64(g.bytes[3], cases[i].fourth);
         CHECK_U64(g.bytes[8], cases[i].ninth);
-        char out[PART_GUID_STR_LEN];
-        part_guid_format(&g, out);
+        char out[VB_GUID_STR_LEN];
+        vb_guid_format(&g, out);
         CHECK_STR(out, cases[i].formatted);
     }
     CHECK_STR(part_scheme_name(PART_SCHEME_GPT), "gpt");

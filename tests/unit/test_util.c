@@ -1,4 +1,6 @@
-/* Unit tests of core/lib/util.c, core/lib/error.c and core/lib/source.c. */
+/* Unit tests of core/lib/util.c, core/lib/error.c, core/lib/source.c and
+ * core/lib/guid.c. */
+#include "lib/guid.h"
 #include "lib/source.h"
 #include "test.h"
 #include "lib/util.h"
@@ -134,6 +136,113 @@ TEST(test_le) {
     CHECK_MEM(o, b, 8);
 }
 
+TEST(test_hex_digit) {
+    for (int i = 0; i < 16; i++) {
+        CHECK_U64(vb_hex_digit("0123456789abcdef"[i]), i);
+        CHECK_U64(vb_hex_digit("0123456789ABCDEF"[i]), i);
+    }
+    static const char bad[] = {'g', 'G', 'x', '/', ':', '@', '`', ' ', '-', '\0', (char)0xC1};
+    for (size_t i = 0; i < sizeof(bad); i++)
+        CHECK(vb_hex_digit(bad[i]) == -1);
+}
+
+TEST(test_guid) {
+    /* The ESP type GUID: the first three fields are little-endian on disk. */
+    static const uint8_t esp[16] = {0x28, 0x73, 0x2a, 0xc1, 0x1f, 0xf8, 0xd2, 0x11,
+                                    0xba, 0x4b, 0x00, 0xa0, 0xc9, 0x3e, 0xc9, 0x3b};
+    vb_guid g;
+    CHECK(vb_guid_parse("C12A7328-F81F-11d2-BA4B-00A0C93EC93B", 36, &g));
+    CHECK_MEM(g.bytes, esp, 16);
+    CHECK(!vb_guid_is_zero(&g));
+    char out[VB_GUID_STR_LEN];
+    vb_guid_format(&g, out);
+    CHECK_STR(out, "c12a7328-f81f-11d2-ba4b-00a0c93ec93b");
+    /* Only the first n characters count: a longer buffer is not a GUID. */
+    CHECK(!vb_guid_parse("c12a7328-f81f-11d2-ba4b-00a0c93ec93bX", 37, &g));
+    CHECK(vb_guid_parse("c12a7328-f81f-11d2-ba4b-00a0c93ec93bX", 36, &g));
+    static const char *const bad[] = {
+        "c12a7328-f81f-11d2-ba4b-00a0c93ec93",   /* 35 characters */
+        "c12a7328 f81f-11d2-ba4b-00a0c93ec93b",  /* separator */
+        "c12a7328-f81f-11d2-ba4b+00a0c93ec93b",  /* separator */
+        "c12a7328-f81f-11d2-ba4b-00a0c93ec93g",  /* not hex */
+        "-c12a732-f81f-11d2-ba4b-00a0c93ec93b",  /* '-' as a digit */
+        "{12a7328-f81f-11d2-ba4b-00a0c93ec93b}", /* braces */
+    };
+    for (size_t i = 0; i < VB_ARRAY_SIZE(bad); i++) {
+        memset(&g, 0x5A, sizeof(g));
+        CHECK(!vb_guid_parse(bad[i], 36, &g));
+        CHECK_U64(g.bytes[0], 0x5A); /* untouched on failure */
+    }
+    memset(&g, 0, sizeof(g));
+    CHECK(vb_guid_is_zero(&g));
+    vb_guid_format(&g, out);
+    CHECK_STR(out, "00000000-0000-0000-0000-000000000000");
+    g.bytes[15] = 1;
+    CHECK(!vb_guid_is_zero(&g));
+    vb_guid_format(&g, out);
+    CHECK_STR(out, "00000000-0000-0000-0000-000000000001");
+}
+
+TEST(test_strpool) {
+    char pool[8];
+    size_t used = 0;
+    const char *a = vb_strpool_add(pool, sizeof(pool), &used, "abcX", 3);
+    CHECK(a == pool);
+    CHECK_STR(a, "abc");
+    CHECK_U64(used, 4);
+    CHECK(vb_strpool_add(pool, sizeof(pool), &used, "wxyz", 4) == NULL); /* needs 5 of 4 */
+    CHECK_U64(used, 4);
+    const char *b = vb_strpool_add(pool, sizeof(pool), &used, "xyz", 3); /* exactly full */
+    CHECK(b == pool + 4);
+    CHECK_STR(b, "xyz");
+    CHECK_U64(used, 8);
+    CHECK(vb_strpool_add(pool, sizeof(pool), &used, "", 0) == NULL); /* no room for the NUL */
+    CHECK_U64(used, 8);
+    CHECK_STR(a, "abc");
+    size_t broken = 9; /* more used than the pool holds: refused, not wrapped */
+    CHECK(vb_strpool_add(pool, sizeof(pool), &broken, "", 0) == NULL);
+    CHECK(vb_strpool_add(pool, sizeof(pool), &used, "a", SIZE_MAX) == NULL);
+}
+
+TEST(test_next_line) {
+    static const struct {
+        const char *text;
+        const char *want; /* the lines, each followed by '|' */
+    } cases[] = {
+        {"", ""},
+        {"\n", "|"},
+        {"a", "a|"},
+        {"a\n", "a|"},
+        {"a\nb", "a|b|"},
+        {"a\n\nb\n", "a||b|"},
+        {"a\r\nb\r\n", "a\r|b\r|"},
+        {"\n\n", "||"},
+    };
+    for (size_t i = 0; i < VB_ARRAY_SIZE(cases); i++) {
+        char got[32] = "";
+        size_t used = 0, pos = 0, n;
+        const char *line;
+        while (vb_next_line(cases[i].text, strlen(cases[i].text), &pos, &line, &n)) {
+            CHECK(used + n + 1 < sizeof(got));
+            memcpy(got + used, line, n);
+            used += n;
+            got[used++] = '|';
+            got[used] = '\0';
+        }
+        CHECK_STR(got, cases[i].want);
+        CHECK_U64(pos, strlen(cases[i].text));
+    }
+    /* Only len counts: a NUL is text, bytes past len are not. */
+    size_t pos = 0, n;
+    const char *line;
+    CHECK(vb_next_line("a\0b\nc", 5, &pos, &line, &n));
+    CHECK_U64(n, 3);
+    CHECK_MEM(line, "a\0b", 3);
+    CHECK(!vb_next_line("a\0b\nc", 4, &pos, &line, &n));
+    CHECK_U64(pos, 4);
+}
+
 TEST_MAIN(TEST_ENTRY(test_path_join), TEST_ENTRY(test_parse_u64), TEST_ENTRY(test_strings),
           TEST_ENTRY(test_format), TEST_ENTRY(test_error_names), TEST_ENTRY(test_sources),
-          TEST_ENTRY(test_le))
+          TEST_ENTRY(test_le), TEST_ENTRY(test_hex_digit), TEST_ENTRY(test_guid),
+          TEST_ENTRY(test_strpool), TEST_ENTRY(test_next_line))
