@@ -315,6 +315,44 @@ typedef struct bit_state {
     unsigned bc;
 } bit_state;
 
+/* The fast loop's copy of a match at least 8 bytes back (no overlap within
+ * 8 bytes): 8 bytes at a time, with scratch writes up to 15 bytes past end
+ * (FAST_OUT_MARGIN leaves room). */
+static inline __attribute__((always_inline)) void
+copy_match_8(uint8_t *out, const uint8_t *from, const uint8_t *end, unsigned length) {
+    /* Most matches are short: 40 bytes without a loop branch. */
+    copy8(out, from);
+    copy8(out + 8, from + 8);
+    copy8(out + 16, from + 16);
+    copy8(out + 24, from + 24);
+    copy8(out + 32, from + 32);
+    /* Longer ones are rare: the hint keeps the short case falling through. */
+    if (__builtin_expect(length > 40, 0)) {
+        out += 40;
+        from += 40;
+        do {
+            copy8(out, from);
+            copy8(out + 8, from + 8);
+            out += 16;
+            from += 16;
+        } while (out < end);
+    }
+}
+
+/* The fast loop's match 1 byte back: a run of byte b up to end, written 16
+ * bytes at a time (scratch writes up to 15 bytes past end). */
+static inline __attribute__((always_inline)) void fill_match_1(uint8_t *out, uint8_t b,
+                                                               const uint8_t *end) {
+    uint64_t v = b * 0x0101010101010101ull;
+    vb_memcpy(out, &v, 8);
+    vb_memcpy(out + 8, &v, 8);
+    while (out + 16 < end) {
+        out += 16;
+        vb_memcpy(out, &v, 8);
+        vb_memcpy(out + 8, &v, 8);
+    }
+}
+
 /* Fast loop: no bounds checks per symbol (see the file comment); runs while
  * in <= in_limit and out <= out_limit. After a fast refill all 64 bits of bb
  * are input bits, so the next literal/length entry can be looked up (it needs
@@ -406,31 +444,9 @@ static __attribute__((noinline)) int decode_fast(const inflate_state *st, bit_st
         const uint8_t *from = out - dist;
         uint8_t *end = out + length;
         if (dist >= 8) {
-            /* Most matches are short: 40 bytes without a loop branch. */
-            copy8(out, from);
-            copy8(out + 8, from + 8);
-            copy8(out + 16, from + 16);
-            copy8(out + 24, from + 24);
-            copy8(out + 32, from + 32);
-            if (length > 40) {
-                out += 40;
-                from += 40;
-                do {
-                    copy8(out, from);
-                    copy8(out + 8, from + 8);
-                    out += 16;
-                    from += 16;
-                } while (out < end);
-            }
+            copy_match_8(out, from, end, length);
         } else if (dist == 1) {
-            uint64_t v = *from * 0x0101010101010101ull;
-            vb_memcpy(out, &v, 8);
-            vb_memcpy(out + 8, &v, 8);
-            while (out + 16 < end) {
-                out += 16;
-                vb_memcpy(out, &v, 8);
-                vb_memcpy(out + 8, &v, 8);
-            }
+            fill_match_1(out, *from, end);
         } else {
             do
                 *out++ = *from++;
