@@ -10,12 +10,13 @@ bench: $(BENCH_INFLATE)
 # same bench with a fourth contender, the inflate of another checkout DIR
 # (its core/inflate.c + core/adler32.c, or core/inflate/*.c), compiled with
 # the flags of this tree and its symbols renamed baseline_*; all decoders
-# take turns in one process (BENCH_ROUNDS rounds, default 7) on
-# BENCH_INFLATE_FILE (default the 64 MiB head of 10-sparse.sh's content,
-# made if missing). Not part of `make bench` or `make test`.
+# take turns in one process (BENCH_ROUNDS rounds, default 7, every other
+# one in reverse order) on the first BENCH_INFLATE_MIB (512) MiB of
+# BENCH_INFLATE_FILE (default: the content `make bench` makes, as 30-inflate.sh
+# uses it). Not part of `make bench` or `make test`.
 INFLATE_BASELINE ?=
-BENCH_INFLATE_FILE ?= $(BUILD)/bench/usrlib-head.raw
-BENCH_INFLATE_MIB ?= 64
+BENCH_INFLATE_FILE ?= $(BENCH_OUT)/usrlib.raw
+BENCH_INFLATE_MIB ?= 512
 BENCH_BASE_DIR := $(BUILD)/tests/bench/baseline
 BENCH_BASE_SRCS = $(if $(wildcard $(INFLATE_BASELINE)/core/inflate/inflate.c), \
     $(wildcard $(INFLATE_BASELINE)/core/inflate/*.c), \
@@ -36,6 +37,6 @@ bench-inflate-baseline: $(HOST_OBJ)/libcore.a | $(BUILD)/.deps-test
 	done
 	$(CC) $(HOST_CFLAGS) -DBENCH_BASELINE tests/bench/bench_inflate.c $(BENCH_BASE_DIR)/*.o \
 	    $(HOST_OBJ)/libcore.a $(HOST_LDFLAGS) -o $(BENCH_INFLATE_BASE) -lz -ldeflate
-	@[ -e $(BENCH_INFLATE_FILE) ] || { mkdir -p $(dir $(BENCH_INFLATE_FILE)); \
-	    tar cf - -C / usr/lib 2>/dev/null | head -c $$(($(BENCH_INFLATE_MIB) << 20)) > $(BENCH_INFLATE_FILE); }
+	@[ -e $(BENCH_INFLATE_FILE) ] || { \
+	    echo "bench-inflate-baseline: $(BENCH_INFLATE_FILE) is missing (make bench makes it)" >&2; exit 2; }
 	BENCH_ROUNDS=$${BENCH_ROUNDS:-7} $(BENCH_INFLATE_BASE) $(BENCH_INFLATE_FILE) $(BENCH_INFLATE_MIB) 65536 6
