@@ -8,7 +8,11 @@
  * Usage: bench_inflate FILE [MAX_MIB [GRAIN_BYTES [LEVEL]]]
  * FILE is cut into grains; all-zero grains are skipped (no VMDK stores
  * them); each grain is compressed with zlib's compress2 at LEVEL (default
- * 6, what qemu-img and VMware use). BENCH_ONLY=0/1/2 runs one decoder. */
+ * 6, what qemu-img and VMware use). BENCH_ONLY=0/1/2 runs one decoder.
+ *
+ * Built with -DBENCH_BASELINE (make bench-inflate-baseline), a fourth
+ * contender is another checkout's inflate_exact, renamed baseline_*: old
+ * vs new in one process, each round's times printed as well. */
 #include <libdeflate.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,9 +35,17 @@ typedef struct grain {
 
 static inflate_state state;
 
+#ifdef BENCH_BASELINE
+int baseline_inflate_exact(inflate_state *st, inflate_format format, const void *src,
+                           size_t src_len, void *dst, size_t dst_len, vb_diag *diag);
+enum { DEC_OURS, DEC_ZLIB, DEC_LIBDEFLATE, DEC_BASELINE, DEC_COUNT };
+static const char *dec_names[DEC_COUNT] = {"vmdkboot inflate_exact", "zlib uncompress",
+                                           "libdeflate_zlib_decompress", "baseline inflate_exact"};
+#else
 enum { DEC_OURS, DEC_ZLIB, DEC_LIBDEFLATE, DEC_COUNT };
 static const char *dec_names[DEC_COUNT] = {"vmdkboot inflate_exact", "zlib uncompress",
                                            "libdeflate_zlib_decompress"};
+#endif
 
 static int run(int dec, const grain *g, size_t n, uint8_t *out,
                struct libdeflate_decompressor *ld) {
@@ -42,6 +54,11 @@ static int run(int dec, const grain *g, size_t n, uint8_t *out,
         if (dec == DEC_OURS) {
             bad = inflate_exact(&state, INFLATE_FORMAT_ZLIB, g[i].comp, g[i].comp_len, out,
                                 g[i].raw_len, NULL) != 0;
+#ifdef BENCH_BASELINE
+        } else if (dec == DEC_BASELINE) {
+            bad = baseline_inflate_exact(&state, INFLATE_FORMAT_ZLIB, g[i].comp, g[i].comp_len, out,
+                                         g[i].raw_len, NULL) != 0;
+#endif
         } else if (dec == DEC_ZLIB) {
             uLongf len = g[i].raw_len;
             bad = uncompress(out, &len, g[i].comp, g[i].comp_len) != Z_OK || len != g[i].raw_len;
@@ -103,17 +120,33 @@ int main(int argc, char **argv) {
     for (int d = 0; d < DEC_COUNT; d++)
         best[d] = 1e30;
     int only = getenv("BENCH_ONLY") ? atoi(getenv("BENCH_ONLY")) : -1;
-    for (int r = 0; r < rounds; r++)
-        for (int d = 0; d < DEC_COUNT; d++) {
+    double mib = raw_total / 1048576.0;
+    for (int r = 0; r < rounds; r++) {
+        double t_round[DEC_COUNT] = {0};
+        for (int k = 0; k < DEC_COUNT; k++) {
+            int d = k;
+#ifdef BENCH_BASELINE
+            if (r & 1) /* every other round in reverse order: no decoder always goes first */
+                d = DEC_COUNT - 1 - k;
+#endif
             if (only >= 0 && d != only)
                 continue;
             double t0 = now();
             run(d, g, n, out, ld);
             double t = now() - t0;
+            t_round[d] = t;
             if (t < best[d])
                 best[d] = t;
         }
-    double mib = raw_total / 1048576.0;
+#ifdef BENCH_BASELINE
+        if (only < 0)
+            printf("round %d: vmdkboot %.1f MiB/s, baseline %.1f MiB/s, new/old time %.3f\n", r + 1,
+                   mib / t_round[DEC_OURS], mib / t_round[DEC_BASELINE],
+                   t_round[DEC_OURS] / t_round[DEC_BASELINE]);
+#else
+        (void)t_round;
+#endif
+    }
     printf("\ninflate: %zu grains of %zu bytes from %s, zlib level %d, compressed to %.1f%%; "
            "CPU time\n",
            n, gsize, argv[1], level, 100.0 * comp_total / raw_total);
@@ -125,6 +158,10 @@ int main(int argc, char **argv) {
         printf("%-34s %9.1f %9.3f %10.1f %8.3fx %12s\n", dec_names[d], mib, best[d], mib / best[d],
                best[d] / best[DEC_LIBDEFLATE], "-");
     }
+#ifdef BENCH_BASELINE
+    if (only < 0)
+        printf("vmdkboot / baseline best time: %.3fx\n", best[DEC_OURS] / best[DEC_BASELINE]);
+#endif
     libdeflate_free_decompressor(ld);
     return 0;
 }
