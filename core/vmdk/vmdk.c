@@ -16,6 +16,34 @@ const char *vmdk_access_name(vmdk_access access) {
     return "?";
 }
 
+const char *vmdk_stream_layout_name(vmdk_stream_layout layout) {
+    switch (layout) {
+    case VMDK_STREAM_HEADER_GD:
+        return "grain directory at the header's gdOffset";
+    case VMDK_STREAM_FOOTER_GD:
+        return "grain directory from the footer";
+    case VMDK_STREAM_WALKED:
+        return "recovered by marker walk";
+    case VMDK_STREAM_NONE:
+    default:
+        return "not compressed";
+    }
+}
+
+const char *vmdk_walk_end_name(vmdk_walk_end end) {
+    switch (end) {
+    case VMDK_WALK_EOS:
+        return "end-of-stream marker";
+    case VMDK_WALK_EOF:
+        return "end of file";
+    case VMDK_WALK_TRUNCATED:
+        return "data cut off by the end of file";
+    case VMDK_WALK_BAD_MARKER:
+    default:
+        return "invalid marker";
+    }
+}
+
 const char *vmdk_extent_type_name(vmdk_extent_type type) {
     switch (type) {
     case VMDK_EXTENT_FLAT:

@@ -124,10 +124,6 @@ static void check_link(check_state *st, unsigned li) {
 
 /* ---- per sparse extent ---- */
 
-static uint64_t header_sectors(const vmdk_sparse_info *sp) {
-    return sp->format == VMDK_SPARSE_COWD ? VMDK_COWD_HEADER_SIZE / VMDK_SECTOR : 1;
-}
-
 /* Reads grain table gde (all entries, host order) into buf; reports and
  * returns false if it cannot. */
 static bool read_table(check_state *st, const vmdk_extent *ext, uint32_t gde, uint8_t *buf,
@@ -146,22 +142,13 @@ static bool read_table(check_state *st, const vmdk_extent *ext, uint32_t gde, ui
  * (reported) when the directory cannot be read. */
 static bool read_gde(check_state *st, unsigned ei, uint64_t gd_offset, uint64_t gd_index,
                      uint32_t *ret_gde) {
-    vmdk_disk *disk = st->disk;
-    vb_diag saved = disk->diag;
-    int r = vmdk_sparse_gde(disk, ei, gd_offset, gd_index, ret_gde);
+    vb_diag d;
+    int r = vmdk_gd_entry(st->disk, ei, gd_offset, gd_index, ret_gde, &d);
     if (r) {
-        problem(st, r, "%s", disk->diag.text);
-        if (st->problems > 1)
-            disk->diag = saved;
+        problem(st, r, "%s", d.text);
         return false;
     }
     return true;
-}
-
-static bool table_fits(const vmdk_extent *ext, uint32_t gde) {
-    uint64_t bytes = (uint64_t)ext->sparse.gtes_per_gt * 4;
-    return gde >= header_sectors(&ext->sparse) &&
-           vb_range_ok((uint64_t)gde * VMDK_SECTOR, bytes, ext->src.size);
 }
 
 /* Checks one grain directory copy and all its tables. */
@@ -184,7 +171,7 @@ static void check_directory(check_state *st, unsigned ei, uint64_t gd_offset, co
             return;
         if (gde == 0)
             continue;
-        if (!table_fits(ext, gde)) {
+        if (!vmdk_gd_table_in_file(ext, gde)) {
             problem(st, VB_ECORRUPT,
                     "%s: %s grain directory entry %llu points outside the file or into the "
                     "header: sector %u",
@@ -197,7 +184,7 @@ static void check_directory(check_state *st, unsigned ei, uint64_t gd_offset, co
         for (uint32_t j = 0; j < sp->gtes_per_gt; j++) {
             vb_diag d;
             uint32_t gte = vb_le32(gt + j * 4);
-            if (vmdk_sparse_check_gte(ext, i, j, gte, &d))
+            if (vmdk_gd_check_gte(ext, i, j, gte, &d))
                 problem(st, d.err, "%s (%s copy)", d.text, which);
             else if (sp->compressed && gte != 0 && !vmdk_gte_is_zero(sp, gte) &&
                      vmdk_stream_check_grain(disk, ei, i * sp->gtes_per_gt + j, gte, &d))
@@ -222,7 +209,7 @@ static void compare_copies(check_state *st, unsigned ei) {
                     (unsigned long long)i, a, b);
             continue;
         }
-        if (a == 0 || !table_fits(ext, a) || !table_fits(ext, b))
+        if (a == 0 || !vmdk_gd_table_in_file(ext, a) || !vmdk_gd_table_in_file(ext, b))
             continue; /* reported by check_directory */
         uint8_t *ta = gt_buf(disk, 0), *tb = gt_buf(disk, 1);
         if (!read_table(st, ext, a, ta, "primary", i) ||
@@ -247,12 +234,11 @@ static void walk_grains(check_state *st, unsigned ei, gte_visitor visit) {
     vmdk_disk *disk = st->disk;
     const vmdk_extent *ext = &disk->extents[ei];
     const vmdk_sparse_info *sp = &ext->sparse;
+    vb_diag d; /* what fails here is reported by check_directory */
     for (uint64_t i = 0; i < sp->gd_entries; i++) {
         uint32_t gde;
-        vb_diag saved = disk->diag;
-        int r = vmdk_sparse_gde(disk, ei, sp->active_gd_offset, i, &gde);
-        disk->diag = saved;
-        if (r || gde == 0 || !table_fits(ext, gde))
+        int r = vmdk_gd_entry(disk, ei, sp->active_gd_offset, i, &gde, &d);
+        if (r || gde == 0 || !vmdk_gd_table_in_file(ext, gde))
             continue;
         uint8_t *gt = gt_buf(disk, 0);
         if (vb_source_read(&ext->src, (uint64_t)gde * VMDK_SECTOR, gt,
@@ -260,8 +246,7 @@ static void walk_grains(check_state *st, unsigned ei, gte_visitor visit) {
             continue;
         for (uint32_t j = 0; j < sp->gtes_per_gt; j++) {
             uint32_t gte = vb_le32(gt + j * 4);
-            vb_diag d;
-            if (gte == 0 || vmdk_gte_is_zero(sp, gte) || vmdk_sparse_check_gte(ext, i, j, gte, &d))
+            if (gte == 0 || vmdk_gte_is_zero(sp, gte) || vmdk_gd_check_gte(ext, i, j, gte, &d))
                 continue;
             visit(st, ext, i, j, gte);
         }

@@ -279,11 +279,9 @@ static int parse_line(parser *p, span line) {
     return 0; /* not a key, not an extent: ignored */
 }
 
-int vmdk_descriptor_parse(vmdk_disk *disk, unsigned link_index, const char *text, size_t len,
-                          const char *name) {
-    parser p = {disk, &disk->links[link_index], name, 0, false};
-    vmdk_link *link = p.link;
-    link->has_descriptor = true;
+void vmdk_descriptor_reset_link(vmdk_disk *disk, unsigned link_index) {
+    vmdk_link *link = &disk->links[link_index];
+    link->has_descriptor = false;
     link->version = 1;
     link->cid = VMDK_CID_NONE;
     link->parent_cid = VMDK_CID_NONE;
@@ -294,6 +292,15 @@ int vmdk_descriptor_parse(vmdk_disk *disk, unsigned link_index, const char *text
     link->ddb_dropped = 0;
     link->first_extent = disk->extent_count;
     link->extent_count = 0;
+    link->sectors = 0;
+}
+
+int vmdk_descriptor_parse(vmdk_disk *disk, unsigned link_index, const char *text, size_t len,
+                          const char *name) {
+    parser p = {disk, &disk->links[link_index], name, 0, false};
+    vmdk_link *link = p.link;
+    vmdk_descriptor_reset_link(disk, link_index);
+    link->has_descriptor = true;
     if (len > VB_DESCRIPTOR_MAX)
         return vb_fail(&disk->diag, VB_ELIMIT,
                        "%s: descriptor is %zu bytes, larger than VB_DESCRIPTOR_MAX (%u)", name, len,

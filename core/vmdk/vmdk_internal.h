@@ -14,7 +14,7 @@ typedef enum vmdk_piece_kind {
     VMDK_PIECE_ZERO,       /* known zeros (ZERO extent, zeroed-grain GTE) */
     VMDK_PIECE_HOLE,       /* not allocated here: the parent's bytes, or zeros */
     VMDK_PIECE_NOACCESS,   /* a NOACCESS extent */
-    VMDK_PIECE_COMPRESSED, /* one (part of a) compressed grain: see vmdk_sparse_read_grain */
+    VMDK_PIECE_COMPRESSED, /* one (part of a) compressed grain: see vmdk_stream_read_grain */
 } vmdk_piece_kind;
 
 /* The longest stretch of one kind that starts at a given offset of a link,
@@ -36,6 +36,10 @@ const char *vmdk_pool_add(vmdk_disk *disk, const char *s, size_t n);
 
 /* ---- descriptor (vmdk_descriptor.c) ---- */
 
+/* Resets links[link_index] to a link without descriptor (no CID, no
+ * parent, no extents yet: its extents start at disk->extent_count). */
+void vmdk_descriptor_reset_link(vmdk_disk *disk, unsigned link_index);
+
 /* Parses descriptor text (len bytes; parsing stops at the first NUL) into
  * links[link_index] and appends its extents to disk->extents. name labels
  * the details. Returns 0, VB_EDESCRIPTOR, VB_EUNSUPPORTED (SESPARSE) or
@@ -43,7 +47,10 @@ const char *vmdk_pool_add(vmdk_disk *disk, const char *s, size_t n);
 int vmdk_descriptor_parse(vmdk_disk *disk, unsigned link_index, const char *text, size_t len,
                           const char *name);
 
-/* ---- sparse extents (vmdk_sparse.c, vmdk_cowd.c) ---- */
+/* ---- sparse extent headers (vmdk_sparse.c, vmdk_cowd.c) ---- */
+
+/* gdOffset of a streamOptimized header whose footer holds the real one. */
+#define VMDK_GD_AT_END 0xffffffffffffffffull
 
 /* Parses and validates a 512-byte KDMV header (or a streamOptimized footer)
  * against the size of its file. name labels the details. */
@@ -56,22 +63,62 @@ int vmdk_sparse_parse_header(const uint8_t header[512], uint64_t file_size, vmdk
 int vmdk_cowd_parse_header(const uint8_t header[VMDK_COWD_HEADER_SIZE], uint64_t file_size,
                            vmdk_sparse_info *info, const char *name, vb_diag *diag);
 
+/* Reads (through disk->scratch) and parses the header of the sparse file
+ * src into *info: KDMV or COWD by its magic, or as expect says when the
+ * caller already knows (VMDK_SPARSE_NONE: by magic). name labels the
+ * details, which go to disk->diag. */
+int vmdk_sparse_read_header(vmdk_disk *disk, const vb_source *src, const char *name,
+                            vmdk_sparse_format expect, vmdk_sparse_info *info);
+
 /* Reads and validates the header of a sparse extent (KDMV or COWD, by its
- * magic), then scans its grain directory and falls back to the redundant
- * one if needed. ext->src must be set. */
+ * magic) against the extent's size. ext->src must be set. The caller then
+ * opens its grain map: vmdk_stream_open or vmdk_gd_use. */
 int vmdk_sparse_open(vmdk_disk *disk, unsigned extent_index);
 
-/* Maps byte offset off (< ext->sectors * 512) of a sparse extent. */
-int vmdk_sparse_map(vmdk_disk *disk, unsigned extent_index, uint64_t off, uint64_t max_len,
-                    vmdk_piece *ret_piece);
+/* True when a parsed KDMV header is one that vmdk_stream.c finishes
+ * opening (compressed, or its directory is in a footer). */
+static inline bool vmdk_sparse_is_stream(const vmdk_sparse_info *sp) {
+    return sp->format == VMDK_SPARSE_KDMV && (sp->compressed || sp->gd_offset == VMDK_GD_AT_END);
+}
 
-/* Reads a COMPRESSED piece into buf (piece->length bytes). The one place
- * where compressed grains are read (vmdk_stream.c). */
-int vmdk_sparse_read_grain(vmdk_disk *disk, const vmdk_piece *piece, void *buf);
+/* True when the GTE of a KDMV/COWD extent means "zeros" (flag bit 2). */
+static inline bool vmdk_gte_is_zero(const vmdk_sparse_info *sp, uint32_t gte) {
+    return gte == 1 && sp->zeroed_gte;
+}
+
+/* ---- grain directory and grain tables (vmdk_gd.c) ---- */
+
+/* True when count 32-bit entries at sector `sector` fit in the file, past
+ * the first header_sectors sectors. */
+bool vmdk_gd_table_fits(uint64_t sector, uint64_t count, uint64_t header_sectors,
+                        uint64_t file_size);
+
+/* True when a whole grain table of the extent fits at sector `sector`, past
+ * the extent's header. */
+bool vmdk_gd_table_in_file(const vmdk_extent *ext, uint32_t sector);
+
+/* Bytes of grain `grain` that lie inside the extent's capacity (the last
+ * grain can be partial). */
+uint64_t vmdk_gd_grain_bytes(const vmdk_sparse_info *sp, uint64_t grain);
+
+/* Checks that a grain at sector gte of the file lies within the file and
+ * past the header; 0 or VB_ECORRUPT with a detail naming table and entry. */
+int vmdk_gd_check_gte(const vmdk_extent *ext, uint64_t gd_index, uint64_t gt_index, uint32_t gte,
+                      vb_diag *diag);
 
 /* Scans the grain directory of a sparse extent and falls back to the
  * redundant one when the primary is unusable; sets active_gd_offset. */
-int vmdk_sparse_use_directory(vmdk_disk *disk, unsigned extent_index);
+int vmdk_gd_use(vmdk_disk *disk, unsigned extent_index);
+
+/* Grain-directory entry gd_index of an extent, from the GD at gd_offset
+ * (sectors), through the table cache; a failure's detail goes to *diag. */
+int vmdk_gd_entry(vmdk_disk *disk, unsigned extent_index, uint64_t gd_offset, uint64_t gd_index,
+                  uint32_t *ret_gde, vb_diag *diag);
+
+/* Maps byte offset off (< ext->sectors * 512) of a sparse extent through
+ * its grain directory (compressed grains give COMPRESSED pieces). */
+int vmdk_gd_map(vmdk_disk *disk, unsigned extent_index, uint64_t off, uint64_t max_len,
+                vmdk_piece *ret_piece);
 
 /* ---- streamOptimized (vmdk_stream.c) ---- */
 
@@ -87,28 +134,14 @@ int vmdk_stream_open(vmdk_disk *disk, unsigned extent_index);
 int vmdk_stream_check_grain(vmdk_disk *disk, unsigned extent_index, uint64_t grain, uint32_t sector,
                             vb_diag *ret_diag);
 
-/* vmdk_sparse_map for an extent whose map came from the marker walk. */
+/* Maps byte offset off of a streamOptimized extent: by the marker walk's
+ * map when the walk built it, else through vmdk_gd_map. */
 int vmdk_stream_map(vmdk_disk *disk, unsigned extent_index, uint64_t off, uint64_t max_len,
                     vmdk_piece *ret_piece);
 
-/* Grain-directory entry gd_index of an extent, from the GD at gd_offset
- * (sectors), through the table cache. */
-int vmdk_sparse_gde(vmdk_disk *disk, unsigned extent_index, uint64_t gd_offset, uint64_t gd_index,
-                    uint32_t *ret_gde);
-
-/* True when the GTE of a KDMV/COWD extent means "zeros" (flag bit 2). */
-static inline bool vmdk_gte_is_zero(const vmdk_sparse_info *sp, uint32_t gte) {
-    return gte == 1 && sp->zeroed_gte;
-}
-
-/* Bytes of grain `grain` that lie inside the extent's capacity (the last
- * grain can be partial). */
-uint64_t vmdk_grain_bytes(const vmdk_sparse_info *sp, uint64_t grain);
-
-/* Checks that a grain at sector gte of the file lies within the file and
- * past the header; 0 or VB_ECORRUPT with a detail naming table and entry. */
-int vmdk_sparse_check_gte(const vmdk_extent *ext, uint64_t gd_index, uint64_t gt_index,
-                          uint32_t gte, vb_diag *diag);
+/* Reads a COMPRESSED piece into buf (piece->length bytes). The one place
+ * where compressed grains are read. */
+int vmdk_stream_read_grain(vmdk_disk *disk, const vmdk_piece *piece, void *buf);
 
 /* ---- table cache (vmdk_gt_cache.c) ---- */
 
@@ -140,8 +173,10 @@ int vmdk_flat_open(vmdk_disk *disk, unsigned extent_index);
 int vmdk_link_map(vmdk_disk *disk, unsigned link_index, uint64_t off, uint64_t max_len,
                   vmdk_piece *ret_piece);
 
-/* Records a platform read failure of extent file with a detail. */
-int vmdk_read_failed(vmdk_disk *disk, const char *file, int err, uint64_t offset, uint64_t len);
+/* ---- read failures (vmdk_read_failed.c) ---- */
+
+/* Records a platform read failure of file with a detail in *diag. */
+int vmdk_read_failed(vb_diag *diag, const char *file, int err, uint64_t offset, uint64_t len);
 
 /* Name of the file an extent lives in, for details: the path it was opened
  * by, else its descriptor file name. */

@@ -61,31 +61,44 @@ static int synthesise_extent(vmdk_disk *disk, unsigned link_index, vmdk_extent_t
     return 0;
 }
 
-/* Fills links[link_index] from its file (already in link->file). */
-static int open_link(vmdk_disk *disk, unsigned link_index) {
+/* Reads and parses the descriptor embedded in the link's sparse file
+ * (header already parsed into *info); its first extent is the file. */
+static int read_embedded_descriptor(vmdk_disk *disk, unsigned link_index,
+                                    const vmdk_sparse_info *info) {
+    vmdk_link *link = &disk->links[link_index];
+    uint64_t bytes = info->descriptor_size * VMDK_SECTOR;
+    if (bytes > VB_DESCRIPTOR_MAX)
+        return vb_fail(&disk->diag, VB_ELIMIT,
+                       "%s: embedded descriptor is %llu bytes, larger than "
+                       "VB_DESCRIPTOR_MAX (%u)",
+                       link->path, (unsigned long long)bytes, (unsigned)VB_DESCRIPTOR_MAX);
+    int r = vb_source_read(&link->file, info->descriptor_offset * VMDK_SECTOR, disk->scratch,
+                           (size_t)bytes);
+    if (r)
+        return vmdk_read_failed(&disk->diag, link->path, r, info->descriptor_offset * VMDK_SECTOR,
+                                bytes);
+    r = vmdk_descriptor_parse(disk, link_index, (const char *)disk->scratch, (size_t)bytes,
+                              link->path);
+    if (r)
+        return r;
+    vmdk_extent *first = &disk->extents[link->first_extent];
+    if (first->type != VMDK_EXTENT_SPARSE)
+        return vb_fail(&disk->diag, VB_EDESCRIPTOR,
+                       "%s: the embedded descriptor's first extent is %s, not SPARSE", link->path,
+                       vmdk_extent_type_name(first->type));
+    return 0;
+}
+
+/* Lists the extents of a link from its own file, of kind `kind`: its
+ * descriptor text, or the descriptor embedded in its sparse header, or
+ * (bare sparse or COWD file) one extent that is the file itself. Sets
+ * *ret_first_is_file when extent 0 is the link's own file. */
+static int read_link_file(vmdk_disk *disk, unsigned link_index, vmdk_kind kind,
+                          bool *ret_first_is_file) {
     vmdk_link *link = &disk->links[link_index];
     const vb_source *file = &link->file;
     int r;
-    link->has_descriptor = false;
-    link->version = 1;
-    link->cid = VMDK_CID_NONE;
-    link->parent_cid = VMDK_CID_NONE;
-    link->create_type = "";
-    link->parent_hint = NULL;
-    link->encoding = NULL;
-    link->ddb_count = 0;
-    link->ddb_dropped = 0;
-    link->first_extent = disk->extent_count;
-    link->extent_count = 0;
-    link->sectors = 0;
-
-    int kind = vmdk_probe(file);
-    if (kind < 0)
-        return vb_fail(&disk->diag, VB_EFORMAT,
-                       "%s: not a VMDK file (no descriptor text, KDMV or COWD signature)",
-                       link->path);
-    link->kind = (vmdk_kind)kind;
-    bool first_is_file = false; /* extent 0 is the link's own file */
+    *ret_first_is_file = false;
     if (kind == VMDK_KIND_DESCRIPTOR) {
         if (file->size > VB_DESCRIPTOR_MAX)
             return vb_fail(&disk->diag, VB_ELIMIT,
@@ -93,67 +106,56 @@ static int open_link(vmdk_disk *disk, unsigned link_index) {
                            link->path, (unsigned long long)file->size, (unsigned)VB_DESCRIPTOR_MAX);
         r = vb_source_read(file, 0, disk->scratch, (size_t)file->size);
         if (r)
-            return vmdk_read_failed(disk, link->path, r, 0, file->size);
-        r = vmdk_descriptor_parse(disk, link_index, (const char *)disk->scratch, (size_t)file->size,
-                                  link->path);
-        if (r)
-            return r;
-    } else if (kind == VMDK_KIND_SPARSE) {
-        vmdk_sparse_info info;
-        if (file->size < 512)
-            return vb_fail(&disk->diag, VB_ETRUNCATED,
-                           "%s: file is %llu bytes, too small for a sparse extent header",
-                           link->path, (unsigned long long)file->size);
-        r = vb_source_read(file, 0, disk->scratch, 512);
-        if (r)
-            return vmdk_read_failed(disk, link->path, r, 0, 512);
-        r = vmdk_sparse_parse_header(disk->scratch, file->size, &info, link->path, &disk->diag);
-        if (r)
-            return r;
-        if (info.descriptor_offset != 0 && info.descriptor_size != 0) {
-            uint64_t bytes = info.descriptor_size * VMDK_SECTOR;
-            if (bytes > VB_DESCRIPTOR_MAX)
-                return vb_fail(&disk->diag, VB_ELIMIT,
-                               "%s: embedded descriptor is %llu bytes, larger than "
-                               "VB_DESCRIPTOR_MAX (%u)",
-                               link->path, (unsigned long long)bytes, (unsigned)VB_DESCRIPTOR_MAX);
-            r = vb_source_read(file, info.descriptor_offset * VMDK_SECTOR, disk->scratch,
-                               (size_t)bytes);
-            if (r)
-                return vmdk_read_failed(disk, link->path, r, info.descriptor_offset * VMDK_SECTOR,
-                                        bytes);
-            r = vmdk_descriptor_parse(disk, link_index, (const char *)disk->scratch, (size_t)bytes,
-                                      link->path);
-            if (r)
-                return r;
-            vmdk_extent *first = &disk->extents[link->first_extent];
-            if (first->type != VMDK_EXTENT_SPARSE)
-                return vb_fail(&disk->diag, VB_EDESCRIPTOR,
-                               "%s: the embedded descriptor's first extent is %s, not SPARSE",
-                               link->path, vmdk_extent_type_name(first->type));
-        } else {
-            r = synthesise_extent(disk, link_index, VMDK_EXTENT_SPARSE, info.capacity);
-            if (r)
-                return r;
-        }
-        first_is_file = true;
-    } else { /* VMDK_KIND_COWD */
-        vmdk_sparse_info info;
-        if (file->size < VMDK_COWD_HEADER_SIZE)
-            return vb_fail(&disk->diag, VB_ETRUNCATED,
-                           "%s: file is %llu bytes, too small for a COWD header (2048)", link->path,
-                           (unsigned long long)file->size);
-        r = vb_source_read(file, 0, disk->scratch, VMDK_COWD_HEADER_SIZE);
-        if (r)
-            return vmdk_read_failed(disk, link->path, r, 0, VMDK_COWD_HEADER_SIZE);
-        r = vmdk_cowd_parse_header(disk->scratch, file->size, &info, link->path, &disk->diag);
-        if (r)
-            return r;
-        r = synthesise_extent(disk, link_index, VMDK_EXTENT_VMFSSPARSE, info.capacity);
-        if (r)
-            return r;
-        first_is_file = true;
+            return vmdk_read_failed(&disk->diag, link->path, r, 0, file->size);
+        return vmdk_descriptor_parse(disk, link_index, (const char *)disk->scratch,
+                                     (size_t)file->size, link->path);
     }
+    vmdk_sparse_info info;
+    bool cowd = kind == VMDK_KIND_COWD;
+    r = vmdk_sparse_read_header(disk, file, link->path, cowd ? VMDK_SPARSE_COWD : VMDK_SPARSE_KDMV,
+                                &info);
+    if (r)
+        return r;
+    if (info.descriptor_offset != 0 && info.descriptor_size != 0) /* never for COWD */
+        r = read_embedded_descriptor(disk, link_index, &info);
+    else
+        r = synthesise_extent(disk, link_index, cowd ? VMDK_EXTENT_VMFSSPARSE : VMDK_EXTENT_SPARSE,
+                              info.capacity);
+    *ret_first_is_file = true;
+    return r;
+}
+
+/* Opens and validates extent `index` (its source is set): a flat one, or a
+ * sparse one's header and then its grain map, streamOptimized extents by
+ * the stream code and the others through their grain directory. */
+static int open_extent(vmdk_disk *disk, unsigned index) {
+    vmdk_extent *ext = &disk->extents[index];
+    if (is_flat_type(ext->type))
+        return vmdk_flat_open(disk, index);
+    int r = vmdk_sparse_open(disk, index);
+    if (r)
+        return r;
+    if (vmdk_sparse_is_stream(&ext->sparse))
+        return vmdk_stream_open(disk, index);
+    return vmdk_gd_use(disk, index);
+}
+
+/* Fills links[link_index] from its file (already in link->file). */
+static int open_link(vmdk_disk *disk, unsigned link_index) {
+    vmdk_link *link = &disk->links[link_index];
+    int r;
+    vmdk_descriptor_reset_link(disk, link_index);
+
+    int kind = vmdk_probe(&link->file);
+    if (kind < 0)
+        return vb_fail(&disk->diag, VB_EFORMAT,
+                       "%s: not a VMDK file (no descriptor text, KDMV or COWD signature)",
+                       link->path);
+    link->kind = (vmdk_kind)kind;
+    bool first_is_file; /* extent 0 is the link's own file */
+    r = read_link_file(disk, link_index, link->kind, &first_is_file);
+    if (r)
+        return r;
 
     /* Open and validate the extents, laying them end to end. */
     uint64_t start = 0;
@@ -177,10 +179,7 @@ static int open_link(vmdk_disk *disk, unsigned link_index) {
             ext->has_source = true;
             ext->owns_source = true;
         }
-        if (is_flat_type(ext->type))
-            r = vmdk_flat_open(disk, index);
-        else
-            r = vmdk_sparse_open(disk, index);
+        r = open_extent(disk, index);
         if (r)
             return r;
     }

@@ -9,11 +9,6 @@
 #include "vmdk/vmdk_internal.h"
 #include "lib/util.h"
 
-int vmdk_read_failed(vmdk_disk *disk, const char *file, int err, uint64_t offset, uint64_t len) {
-    return vb_fail(&disk->diag, err, "%s: read of %llu bytes at offset %llu failed: %s", file,
-                   (unsigned long long)len, (unsigned long long)offset, vb_err_message(err));
-}
-
 /* Index (global) of the extent of link holding byte off (< link bytes). */
 static unsigned find_extent(const vmdk_disk *disk, const vmdk_link *link, uint64_t off) {
     uint64_t sector = off / VMDK_SECTOR;
@@ -66,7 +61,11 @@ int vmdk_link_map(vmdk_disk *disk, unsigned link_index, uint64_t off, uint64_t m
     case VMDK_EXTENT_VMFSSPARSE:
         break;
     }
-    return vmdk_sparse_map(disk, index, in_ext, max, ret_piece);
+    /* The one place that sends streamOptimized extents to their own code
+     * (their COMPRESSED pieces are read by vmdk_stream_read_grain). */
+    if (ext->sparse.stream_layout != VMDK_STREAM_NONE)
+        return vmdk_stream_map(disk, index, in_ext, max, ret_piece);
+    return vmdk_gd_map(disk, index, in_ext, max, ret_piece);
 }
 
 /* A read request being accumulated: len bytes of src at file_offset. */
@@ -82,7 +81,7 @@ static int flush(vmdk_disk *disk, pending_read *p) {
         return 0;
     int r = vb_source_read(&p->ext->src, p->file_offset, p->buf, (size_t)p->len);
     if (r)
-        r = vmdk_read_failed(disk, vmdk_extent_label(p->ext), r, p->file_offset, p->len);
+        r = vmdk_read_failed(&disk->diag, vmdk_extent_label(p->ext), r, p->file_offset, p->len);
     p->len = 0;
     return r;
 }
@@ -127,7 +126,7 @@ static int link_read(vmdk_disk *disk, unsigned link_index, uint64_t off, uint8_t
                             piece.extent - disk->links[link_index].first_extent, ext->file_name);
                 break;
             case VMDK_PIECE_COMPRESSED:
-                r = vmdk_sparse_read_grain(disk, &piece, buf);
+                r = vmdk_stream_read_grain(disk, &piece, buf);
                 break;
             case VMDK_PIECE_DATA:
                 break;

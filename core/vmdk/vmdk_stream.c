@@ -21,8 +21,6 @@
 #include "vmdk/vmdk_internal.h"
 #include "lib/util.h"
 
-#define GD_AT_END 0xffffffffffffffffull
-
 /* Marker types (vmdk-format.md section 4). */
 enum {
     MARKER_EOS = 0,
@@ -35,34 +33,6 @@ enum {
 VB_STATIC_ASSERT(VMDK_STREAM_WINDOW_BYTES >=
                      VMDK_STREAM_MAX_COMPRESSED(VB_GRAIN_BYTES_MAX) + 12u + 512u,
                  "the window must hold one largest compressed grain");
-
-const char *vmdk_stream_layout_name(vmdk_stream_layout layout) {
-    switch (layout) {
-    case VMDK_STREAM_HEADER_GD:
-        return "grain directory at the header's gdOffset";
-    case VMDK_STREAM_FOOTER_GD:
-        return "grain directory from the footer";
-    case VMDK_STREAM_WALKED:
-        return "recovered by marker walk";
-    case VMDK_STREAM_NONE:
-    default:
-        return "not compressed";
-    }
-}
-
-const char *vmdk_walk_end_name(vmdk_walk_end end) {
-    switch (end) {
-    case VMDK_WALK_EOS:
-        return "end-of-stream marker";
-    case VMDK_WALK_EOF:
-        return "end of file";
-    case VMDK_WALK_TRUNCATED:
-        return "data cut off by the end of file";
-    case VMDK_WALK_BAD_MARKER:
-    default:
-        return "invalid marker";
-    }
-}
 
 void vmdk_stream_reset(vmdk_stream_state *st) {
     st->window_extent = 0;
@@ -90,7 +60,7 @@ void vmdk_stream_reset(vmdk_stream_state *st) {
  * (sequential) fills the whole window; any other reads fill_hint bytes, or
  * len if more. */
 static int window_get(vmdk_disk *disk, unsigned ei, uint64_t pos, uint64_t len, uint64_t fill_hint,
-                      const uint8_t **ret) {
+                      const uint8_t **ret, vb_diag *diag) {
     vmdk_stream_state *st = &disk->stream;
     const vmdk_extent *ext = &disk->extents[ei];
     bool same = st->window_extent == ei + 1;
@@ -108,7 +78,7 @@ static int window_get(vmdk_disk *disk, unsigned ei, uint64_t pos, uint64_t len, 
     st->window_extent = 0;
     int r = vb_source_read(&ext->src, pos, st->window, (size_t)fill);
     if (r)
-        return vmdk_read_failed(disk, vmdk_extent_label(ext), r, pos, fill);
+        return vmdk_read_failed(diag, vmdk_extent_label(ext), r, pos, fill);
     st->window_extent = ei + 1;
     st->window_offset = pos;
     st->window_len = fill;
@@ -143,7 +113,7 @@ static int read_footer(vmdk_disk *disk, unsigned ei, bool *hard) {
     int r = vb_source_read(&ext->src, size - 3 * VMDK_SECTOR, tail, 3 * VMDK_SECTOR);
     if (r) {
         *hard = true;
-        return vmdk_read_failed(disk, name, r, size - 3 * VMDK_SECTOR, 3 * VMDK_SECTOR);
+        return vmdk_read_failed(&disk->diag, name, r, size - 3 * VMDK_SECTOR, 3 * VMDK_SECTOR);
     }
     const uint8_t *marker = tail, *footer = tail + VMDK_SECTOR, *eos = tail + 2 * VMDK_SECTOR;
     if (vb_le32(marker + 8) != 0 || vb_le32(marker + 12) != MARKER_FOOTER)
@@ -160,7 +130,7 @@ static int read_footer(vmdk_disk *disk, unsigned ei, bool *hard) {
     r = vmdk_sparse_parse_header(footer, size, &f, name, &disk->diag);
     if (r)
         return r;
-    if (f.gd_offset == GD_AT_END)
+    if (f.gd_offset == VMDK_GD_AT_END)
         return vb_fail(&disk->diag, VB_ECORRUPT, "%s: the footer's gdOffset is all-ones too", name);
     *hard = true;
     if (f.capacity != sp->capacity || f.grain_sectors != sp->grain_sectors ||
@@ -257,7 +227,7 @@ static int walk_markers(vmdk_disk *disk, unsigned ei, int cause) {
             end = VMDK_WALK_TRUNCATED;
             break;
         }
-        int r = window_get(disk, ei, pos, avail, VMDK_SECTOR, &m);
+        int r = window_get(disk, ei, pos, avail, VMDK_SECTOR, &m, &disk->diag);
         if (r)
             return r;
         uint64_t val = vb_le64(m);
@@ -335,7 +305,7 @@ int vmdk_stream_open(vmdk_disk *disk, unsigned ei) {
             st->slots[i].extent = 0;
     int r;
     bool hard = false;
-    if (sp->gd_offset == GD_AT_END) {
+    if (sp->gd_offset == VMDK_GD_AT_END) {
         sp->stream_layout = VMDK_STREAM_FOOTER_GD;
         r = read_footer(disk, ei, &hard);
     } else {
@@ -353,7 +323,7 @@ int vmdk_stream_open(vmdk_disk *disk, unsigned ei) {
                     vmdk_extent_label(&disk->extents[ei]), (unsigned long long)sp->gd_entries,
                     (unsigned long long)sp->gd_offset);
     if (r == 0)
-        r = vmdk_sparse_use_directory(disk, ei);
+        r = vmdk_gd_use(disk, ei);
     if (r == 0 || hard || !recoverable(r))
         return r;
     return walk_markers(disk, ei, r);
@@ -368,6 +338,8 @@ int vmdk_stream_map(vmdk_disk *disk, unsigned ei, uint64_t off, uint64_t max_len
         sp->capacity / sp->grain_sectors + (sp->capacity % sp->grain_sectors != 0);
     uint64_t grain = off / grain_bytes, in_grain = off % grain_bytes;
     uint64_t limit = VB_MIN(max_len, sp->capacity * VMDK_SECTOR - off);
+    if (sp->stream_layout != VMDK_STREAM_WALKED)
+        return vmdk_gd_map(disk, ei, off, max_len, ret_piece);
     vb_memset(ret_piece, 0, sizeof(*ret_piece));
     ret_piece->extent = ei;
     /* First entry with entry.grain >= grain. */
@@ -396,9 +368,9 @@ int vmdk_stream_map(vmdk_disk *disk, unsigned ei, uint64_t off, uint64_t max_len
 /* ---- reading ----------------------------------------------------------- */
 
 /* Finds the compressed bytes of grain `grain` whose marker is at sector
- * `sector`, checking the marker. */
+ * `sector`, checking the marker; a problem's detail goes to *diag. */
 static int fetch_grain(vmdk_disk *disk, unsigned ei, uint64_t grain, uint32_t sector,
-                       const uint8_t **ret_data, uint32_t *ret_size) {
+                       const uint8_t **ret_data, uint32_t *ret_size, vb_diag *diag) {
     const vmdk_extent *ext = &disk->extents[ei];
     const vmdk_sparse_info *sp = &ext->sparse;
     const char *name = vmdk_extent_label(ext);
@@ -406,36 +378,36 @@ static int fetch_grain(vmdk_disk *disk, unsigned ei, uint64_t grain, uint32_t se
     const uint64_t pos = (uint64_t)sector * VMDK_SECTOR;
     const uint8_t *m;
     if (!vb_range_ok(pos, 12, ext->src.size))
-        return vb_fail(&disk->diag, VB_ECORRUPT,
+        return vb_fail(diag, VB_ECORRUPT,
                        "%s: grain %llu: marker at sector %u is past the end of the file", name,
                        (unsigned long long)grain, sector);
-    int r = window_get(disk, ei, pos, 12, 12 + max_compressed, &m);
+    int r = window_get(disk, ei, pos, 12, 12 + max_compressed, &m, diag);
     if (r)
         return r;
     uint64_t lba = vb_le64(m);
     uint32_t size = vb_le32(m + 8);
     if (size == 0)
-        return vb_fail(&disk->diag, VB_ECORRUPT,
+        return vb_fail(diag, VB_ECORRUPT,
                        "%s: grain %llu: sector %u holds a metadata marker (type %u), not a grain",
                        name, (unsigned long long)grain, sector,
                        vb_range_ok(pos, 16, ext->src.size) ? vb_le32(m + 12) : 0u);
     if (lba != grain * sp->grain_sectors)
-        return vb_fail(&disk->diag, VB_ECORRUPT,
+        return vb_fail(diag, VB_ECORRUPT,
                        "%s: grain %llu: marker at sector %u is for LBA %llu, not %llu", name,
                        (unsigned long long)grain, sector, (unsigned long long)lba,
                        (unsigned long long)(grain * sp->grain_sectors));
     if (size > max_compressed)
         return vb_fail(
-            &disk->diag, VB_ECORRUPT,
+            diag, VB_ECORRUPT,
             "%s: grain %llu: compressed size %u is more than a grain plus framing (%llu)", name,
             (unsigned long long)grain, size, (unsigned long long)max_compressed);
     if (!vb_range_ok(pos + 12, size, ext->src.size))
-        return vb_fail(&disk->diag, VB_ECORRUPT,
+        return vb_fail(diag, VB_ECORRUPT,
                        "%s: grain %llu: %u compressed bytes at sector %u run past the end of the "
                        "file (%llu bytes)",
                        name, (unsigned long long)grain, size, sector,
                        (unsigned long long)ext->src.size);
-    r = window_get(disk, ei, pos, 12 + (uint64_t)size, 12 + max_compressed, &m);
+    r = window_get(disk, ei, pos, 12 + (uint64_t)size, 12 + max_compressed, &m, diag);
     if (r)
         return r;
     *ret_data = m + 12;
@@ -445,14 +417,9 @@ static int fetch_grain(vmdk_disk *disk, unsigned ei, uint64_t grain, uint32_t se
 
 int vmdk_stream_check_grain(vmdk_disk *disk, unsigned ei, uint64_t grain, uint32_t sector,
                             vb_diag *ret_diag) {
-    vb_diag saved = disk->diag;
     const uint8_t *data;
     uint32_t size;
-    int r = fetch_grain(disk, ei, grain, sector, &data, &size);
-    if (r && ret_diag)
-        *ret_diag = disk->diag;
-    disk->diag = saved;
-    return r;
+    return fetch_grain(disk, ei, grain, sector, &data, &size, ret_diag);
 }
 
 /* Inflates grain data into dst (cap bytes); the output must be one of the
@@ -478,12 +445,12 @@ static int inflate_grain(vmdk_disk *disk, unsigned ei, uint64_t grain, uint32_t 
     return 0;
 }
 
-int vmdk_sparse_read_grain(vmdk_disk *disk, const vmdk_piece *piece, void *buf) {
+int vmdk_stream_read_grain(vmdk_disk *disk, const vmdk_piece *piece, void *buf) {
     vmdk_stream_state *st = &disk->stream;
     const unsigned ei = piece->extent;
     const vmdk_sparse_info *sp = &disk->extents[ei].sparse;
     const uint64_t grain_bytes = sp->grain_sectors * VMDK_SECTOR;
-    const uint64_t want = vmdk_grain_bytes(sp, piece->grain);
+    const uint64_t want = vmdk_gd_grain_bytes(sp, piece->grain);
     if (piece->in_grain > want || piece->length > want - piece->in_grain)
         return vb_fail(&disk->diag, VB_EINVAL, "grain read outside the grain");
 
@@ -502,7 +469,7 @@ int vmdk_sparse_read_grain(vmdk_disk *disk, const vmdk_piece *piece, void *buf) 
 
     const uint8_t *data = NULL;
     uint32_t size = 0;
-    int r = fetch_grain(disk, ei, piece->grain, piece->gte, &data, &size);
+    int r = fetch_grain(disk, ei, piece->grain, piece->gte, &data, &size, &disk->diag);
     if (r)
         return r;
     if (piece->in_grain == 0 && piece->length == grain_bytes)
