@@ -73,6 +73,15 @@ int vmdk_sparse_read_grain(vmdk_disk *disk, const vmdk_piece *piece, void *buf);
  * redundant one when the primary is unusable; sets active_gd_offset. */
 int vmdk_sparse_use_directory(vmdk_disk *disk, unsigned extent_index);
 
+/* ---- streamOptimized buffers (vmdk_stream_buffers.c) ---- */
+
+/* Borrows the streamOptimized buffers from disk->options.memory unless the
+ * disk holds them already; name is the extent file, for the detail.
+ * VB_ELIMIT without an allocator or when it fails. */
+int vmdk_stream_buffers_get(vmdk_disk *disk, const char *name);
+/* Gives them back (vmdk_close); safe when none are held. */
+void vmdk_stream_buffers_release(vmdk_disk *disk);
+
 /* ---- streamOptimized (vmdk_stream.c) ---- */
 
 /* Forgets every cached grain, window and walk map (vmdk_open). */
