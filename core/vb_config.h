@@ -37,14 +37,36 @@
 #define VB_PATH_MAX 512
 #endif
 
+/* Most bytes a vmdk_disk may take without its streamOptimized buffers
+ * (checked at compile time in vmdk.c): the firmware loader keeps one in
+ * its image, which must stay under 1 MiB. Raising other limits may need
+ * raising this too. */
+#ifndef VB_VMDK_DISK_BYTES_MAX
+#define VB_VMDK_DISK_BYTES_MAX (512u * 1024u)
+#endif
+
 /* Grain-table cache: blocks of VB_GT_BLOCK_ENTRIES 32-bit entries (2 KiB),
- * 128 blocks = 256 KiB. A block is a whole KDMV grain table (<= 512
+ * 64 blocks = 128 KiB. A block is a whole KDMV grain table (<= 512
  * entries), one eighth of a COWD table (4096 entries), or a 512-entry chunk
- * of a grain directory. A sequential read uses one table at a time; 128
- * blocks keep random reads over a 2 TiB disk (4096 tables) reasonably
- * local. Must be a multiple of 4 (the cache is 4-way set-associative). */
+ * of a grain directory. A sequential read uses one table at a time; 64
+ * blocks map 2 GiB of 64 KiB grains at once, so random reads over a 2 TiB
+ * disk (4096 tables) reload tables but still work. Must be a multiple of
+ * VB_GT_CACHE_WAYS. */
 #ifndef VB_GT_CACHE_ENTRIES
-#define VB_GT_CACHE_ENTRIES 128
+#define VB_GT_CACHE_ENTRIES 64
+#endif
+
+/* Ways of the grain-table cache: it is set-associative, LRU inside a set of
+ * this many blocks (more ways: fewer conflicts, longer lookups). */
+#ifndef VB_GT_CACHE_WAYS
+#define VB_GT_CACHE_WAYS 4
+#endif
+
+/* Most table blocks read ahead in one platform read on a cache miss (the
+ * rest of a COWD table, then tables stored back to back): 16 x 2 KiB. The
+ * blocks and their sector slack must fit VB_VMDK_SCRATCH_BYTES. */
+#ifndef VB_GT_PREFETCH_BLOCKS
+#define VB_GT_PREFETCH_BLOCKS 16
 #endif
 
 /* Entries per cached table block (and the largest KDMV numGTEsPerGT). */
@@ -53,10 +75,12 @@
 #endif
 
 /* String pool of a disk: NUL-terminated copies of every string kept from
- * the descriptors of all links (createType, ddb entries, extent names...).
- * 128 KiB holds two full-size (VB_DESCRIPTOR_MAX) descriptors. */
+ * the descriptors of all links (createType, ddb entries, extent names as
+ * written and joined with the link's folder...). 96 KiB holds 1024 extents
+ * with 40-byte names and paths plus the rest of their descriptor;
+ * VB_ELIMIT beyond. */
 #ifndef VB_STRING_POOL_MAX
-#define VB_STRING_POOL_MAX (128u * 1024u)
+#define VB_STRING_POOL_MAX (96u * 1024u)
 #endif
 
 /* vmdk_check's duplicate-grain detector: a bitmap of this many bytes (one
@@ -67,13 +91,23 @@
 #define VB_CHECK_BITMAP_BYTES (32u * 1024u)
 #endif
 
+/* Scratch buffer of a vmdk_disk (never holds data between calls): a whole
+ * descriptor during open, or vmdk_check's bitmap plus two 16 KiB
+ * grain-table buffers (one COWD table each), whichever is more; grain
+ * directory scans and table read-ahead use it in pieces. Derived. */
+#define VB_VMDK_CHECK_SCRATCH_BYTES (VB_CHECK_BITMAP_BYTES + 2u * 16384u)
+#define VB_VMDK_SCRATCH_BYTES                                                                      \
+    (VB_DESCRIPTOR_MAX > VB_VMDK_CHECK_SCRATCH_BYTES ? VB_DESCRIPTOR_MAX                           \
+                                                     : VB_VMDK_CHECK_SCRATCH_BYTES)
+
 /* Largest grain, in bytes (grain buffer and compressed-input buffer of
  * streamOptimized are sized from it). 1 MiB covers every known writer. */
 #ifndef VB_GRAIN_BYTES_MAX
 #define VB_GRAIN_BYTES_MAX (1024u * 1024u)
 #endif
 
-/* Number of decompressed grains kept for streamOptimized reads. */
+/* Number of decompressed grains kept for streamOptimized reads (in the
+ * streamOptimized buffers, see VMDK_STREAM_BUFFER_BYTES in vmdk_stream.h). */
 #ifndef VB_GRAIN_CACHE_ENTRIES
 #define VB_GRAIN_CACHE_ENTRIES 2
 #endif
@@ -232,9 +266,11 @@
 
 /* Marker walk (the fallback for a streamOptimized file whose footer or
  * grain directory is missing or unusable, e.g. an interrupted download):
- * most grains it can map, 8 bytes each in the disk struct. 65536 grains =
- * 4 GiB of stored data in 64 KiB grains; a file holding more grain markers
- * fails to open with VB_ELIMIT. One extent per disk can be walked. */
+ * most grains it can map, 8 bytes each in the streamOptimized buffers
+ * (borrowed from the caller when a compressed extent is opened). 65536
+ * grains = 4 GiB of stored data in 64 KiB grains; a file holding more
+ * grain markers fails to open with VB_ELIMIT. One extent per disk can be
+ * walked. */
 #ifndef VB_STREAM_WALK_GRAINS_MAX
 #define VB_STREAM_WALK_GRAINS_MAX 65536
 #endif

@@ -149,6 +149,7 @@ static int open_disk(boot_ctx *c) {
     if (!opener.open)
         opener.open = refuse_open;
     vmdk_open_options options = {.allow_escape = false, .ignore_cid = false};
+    efi_pages_allocator(&options.memory); /* streamOptimized buffers, from AllocatePages */
     step();
     r = vmdk_open(&disk, &c->top, top_name, &opener, &options);
     if (r < 0) {

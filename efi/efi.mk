@@ -16,6 +16,9 @@ VMDKBOOT_URL     ?= https://vmdkboot.invalid/
 EFI_SBAT_GEN     := 1
 # The size goal of the loader with every feature in (systemd-boot 252: 141 KB).
 EFI_SIZE_LIMIT   := 131072
+# The most memory the loaded image may take (PE SizeOfImage: code, data and
+# the static objects of .bss, e.g. the vmdk_disk of efi/boot.c).
+EFI_IMAGE_LIMIT  := 1048576
 
 EFI_OBJ      := $(BUILD)/efi
 GNUEFI_INC   := /usr/include/efi
@@ -109,8 +112,16 @@ efi-pe-check: $(BUILD)/vmdkboot.efi $(EFI_OBJ)/vmdkboot-nonx.efi $(BUILD)/tools/
 	    if ($$0 ~ /CODE/ && $$0 !~ /READONLY/) { print "writable code section " name; bad = 1 } } \
 	    END { exit bad }'
 	@size=$$(stat -c %s $(BUILD)/vmdkboot.efi); \
+	image=$$(awk '$$1 == "SizeOfImage" { print $$2 }' $(EFI_OBJ)/objdump-p.txt); \
+	[ -n "$$image" ] || { echo "efi-pe-check: no SizeOfImage in objdump -p" >&2; exit 1; }; \
+	image=$$((0x$$image)); \
+	echo "efi-pe-check: vmdkboot.efi is $$size bytes (limit $(EFI_SIZE_LIMIT)), SizeOfImage $$image bytes (limit $(EFI_IMAGE_LIMIT))"; \
+	bad=0; \
 	if [ $$size -gt $(EFI_SIZE_LIMIT) ]; then \
-	    echo "efi-pe-check: vmdkboot.efi is $$size bytes, over the $(EFI_SIZE_LIMIT)-byte goal" >&2; exit 1; fi; \
-	echo "efi-pe-check: ok ($$size bytes, limit $(EFI_SIZE_LIMIT))"
+	    echo "efi-pe-check: vmdkboot.efi is $$size bytes, over the $(EFI_SIZE_LIMIT)-byte goal" >&2; bad=1; fi; \
+	if [ $$image -gt $(EFI_IMAGE_LIMIT) ]; then \
+	    echo "efi-pe-check: SizeOfImage is $$image bytes, over the $(EFI_IMAGE_LIMIT)-byte limit" >&2; bad=1; fi; \
+	[ $$bad = 0 ] || exit 1; \
+	echo "efi-pe-check: ok"
 
 TEST_STEPS += efi-pe-check

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "host_memory.h"
 #include "vmdk_tool.h"
 
 static const char usage_text[] =
@@ -104,8 +105,9 @@ int tool_image_open(tool_image *image, const tool_args *args) {
         return TOOL_EXIT_IMAGE;
     }
     host_opener_init(&image->folder, args->image, &image->opener);
-    err = vmdk_open(image->disk, &image->top, host_basename(args->image), &image->opener,
-                    &args->open_options);
+    vmdk_open_options options = args->open_options;
+    host_allocator_init(&options.memory); /* streamOptimized buffers */
+    err = vmdk_open(image->disk, &image->top, host_basename(args->image), &image->opener, &options);
     if (err) {
         tool_error(args->image, err, "%s", vmdk_detail(image->disk));
         tool_image_close(image);

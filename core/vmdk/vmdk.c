@@ -4,6 +4,11 @@
  * vmdk_check.c. */
 #include "vmdk/vmdk_internal.h"
 #include "lib/util.h"
+
+/* The firmware loader keeps a disk in its image (vb_config.h). */
+VB_STATIC_ASSERT(sizeof(vmdk_disk) <= VB_VMDK_DISK_BYTES_MAX,
+                 "vmdk_disk is larger than VB_VMDK_DISK_BYTES_MAX");
+
 const char *vmdk_access_name(vmdk_access access) {
     switch (access) {
     case VMDK_ACCESS_RW:
@@ -120,6 +125,7 @@ void vmdk_close(vmdk_disk *disk) {
             disk->opener.close(disk->opener.ctx, &link->file);
         link->owns_file = false;
     }
+    vmdk_stream_buffers_release(disk);
     disk->extent_count = 0;
     disk->link_count = 0;
     disk->capacity = 0;

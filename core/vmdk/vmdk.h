@@ -4,15 +4,20 @@
  * descriptor, or a sparse extent with an embedded descriptor, or a bare COWD
  * file) plus an opener that resolves extent and parent file names. Once open
  * it is itself a byte source (vmdk_disk_source). The caller owns the struct;
- * it is large (about 650 KiB with the default limits of vb_config.h: table
- * cache, extents, string pool, scratch), so firmware keeps it static. It
- * must not be moved or copied while open (its strings point into it).
- * Always vmdk_close a disk before opening it again. */
+ * it is large (about 500 KiB with the default limits of vb_config.h: extents
+ * 192 KiB, table cache 130 KiB, string pool 96 KiB, scratch 64 KiB, links
+ * 18 KiB; at most VB_VMDK_DISK_BYTES_MAX), so firmware keeps it static.
+ * The buffers of streamOptimized extents (VMDK_STREAM_BUFFER_BYTES, about
+ * 3.8 MiB) are borrowed from the caller's allocator (options->memory) only
+ * when the first compressed extent is opened, and given back by vmdk_close.
+ * A disk must not be moved or copied while open (its strings point into
+ * it). Always vmdk_close a disk before opening it again. */
 #ifndef VB_VMDK_H
 #define VB_VMDK_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "lib/alloc.h"
 #include "lib/error.h"
 #include "lib/source.h"
 #include "vb_config.h"
@@ -46,6 +51,10 @@ const char *vmdk_extent_type_name(vmdk_extent_type type);
 typedef struct vmdk_open_options {
     bool allow_escape; /* accept absolute and ".." extent/parent paths */
     bool ignore_cid;   /* open even when a parent's CID != child's parentCID */
+    /* Lends the streamOptimized buffers (VMDK_STREAM_BUFFER_BYTES, once per
+     * disk) when a compressed extent is opened; vmdk_close gives them back.
+     * Without alloc, opening a compressed extent fails with VB_ELIMIT. */
+    vb_allocator memory;
 } vmdk_open_options;
 
 /* Kind of a run of the virtual disk reported by vmdk_map. */

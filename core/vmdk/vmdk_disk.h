@@ -129,9 +129,8 @@ typedef struct vmdk_table_block {
 #define VMDK_BLOCK_GD 1u
 #define VMDK_BLOCK_GT 2u
 
-/* The table cache: set-associative, VMDK_CACHE_WAYS blocks per set, LRU
+/* The table cache: set-associative, VB_GT_CACHE_WAYS blocks per set, LRU
  * within a set, keyed by (extent, role, file offset). */
-#define VMDK_CACHE_WAYS 4u
 typedef struct vmdk_table_cache {
     uint64_t clock; /* LRU clock */
     uint64_t hits;  /* lookups served from the cache */
@@ -139,11 +138,8 @@ typedef struct vmdk_table_cache {
     vmdk_table_block blocks[VB_GT_CACHE_ENTRIES];
 } vmdk_table_cache;
 
-/* Scratch size: a whole descriptor, or vmdk_check's bitmap plus two
- * 16 KiB grain-table buffers (a COWD table is 16 KiB), whichever is more. */
-#define VMDK_CHECK_SCRATCH_BYTES (VB_CHECK_BITMAP_BYTES + 2u * 16384u)
-#define VMDK_SCRATCH_BYTES                                                                         \
-    (VB_DESCRIPTOR_MAX > VMDK_CHECK_SCRATCH_BYTES ? VB_DESCRIPTOR_MAX : VMDK_CHECK_SCRATCH_BYTES)
+/* Scratch size (vb_config.h). */
+#define VMDK_SCRATCH_BYTES VB_VMDK_SCRATCH_BYTES
 
 typedef struct vmdk_disk {
     vb_diag diag;              /* last failure (vmdk_detail) */
@@ -163,7 +159,8 @@ typedef struct vmdk_disk {
      * between calls. */
     uint8_t scratch[VMDK_SCRATCH_BYTES] __attribute__((aligned(8)));
     /* streamOptimized: inflate tables, compressed-input window, grain
-     * cache, marker-walk map (vmdk_stream.c). */
+     * cache, marker-walk map (vmdk_stream.c), in memory borrowed from
+     * options.memory when a compressed extent is opened. */
     vmdk_stream_state stream;
 } vmdk_disk;
 

@@ -164,9 +164,8 @@ static int load_gt_block(const vmdk_extent *ext, uint32_t gt_sector, uint64_t gd
     return r;
 }
 
-/* Most table blocks read ahead in one platform read (16 x 2 KiB = 32 KiB,
- * within the scratch buffer). */
-#define PREFETCH_BLOCKS 16u
+/* Most table blocks read ahead in one platform read (vb_config.h). */
+#define PREFETCH_BLOCKS VB_GT_PREFETCH_BLOCKS
 
 typedef struct planned_block {
     uint64_t gd_index, block;

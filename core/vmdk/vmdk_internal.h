@@ -120,6 +120,15 @@ int vmdk_gd_entry(vmdk_disk *disk, unsigned extent_index, uint64_t gd_offset, ui
 int vmdk_gd_map(vmdk_disk *disk, unsigned extent_index, uint64_t off, uint64_t max_len,
                 vmdk_piece *ret_piece);
 
+/* ---- streamOptimized buffers (vmdk_stream_buffers.c) ---- */
+
+/* Borrows the streamOptimized buffers from disk->options.memory unless the
+ * disk holds them already; name is the extent file, for the detail.
+ * VB_ELIMIT without an allocator or when it fails. */
+int vmdk_stream_buffers_get(vmdk_disk *disk, const char *name);
+/* Gives them back (vmdk_close); safe when none are held. */
+void vmdk_stream_buffers_release(vmdk_disk *disk);
+
 /* ---- streamOptimized (vmdk_stream.c) ---- */
 
 /* Forgets every cached grain, window and walk map (vmdk_open). */

@@ -35,6 +35,13 @@ VB_STATIC_ASSERT(VMDK_STREAM_WINDOW_BYTES >=
                  "the window must hold one largest compressed grain");
 
 void vmdk_stream_reset(vmdk_stream_state *st) {
+    /* No buffers yet: vmdk_close gave back any earlier ones. */
+    st->buffers = NULL;
+    st->buffer_bytes = 0;
+    st->inflate = NULL;
+    st->walk = NULL;
+    st->window = NULL;
+    st->grains = NULL;
     st->window_extent = 0;
     st->window_offset = 0;
     st->window_len = 0;
@@ -297,13 +304,18 @@ static int walk_markers(vmdk_disk *disk, unsigned ei, int cause) {
 int vmdk_stream_open(vmdk_disk *disk, unsigned ei) {
     vmdk_stream_state *st = &disk->stream;
     vmdk_sparse_info *sp = &disk->extents[ei].sparse;
+    /* Only compressed grains need the borrowed buffers (an uncompressed
+     * file may merely keep its directory in a footer). */
+    int r =
+        sp->compressed ? vmdk_stream_buffers_get(disk, vmdk_extent_label(&disk->extents[ei])) : 0;
+    if (r)
+        return r;
     /* Nothing cached may survive from an earlier use of this index. */
     if (st->window_extent == ei + 1)
         st->window_extent = 0;
     for (unsigned i = 0; i < VB_GRAIN_CACHE_ENTRIES; i++)
         if (st->slots[i].extent == ei + 1)
             st->slots[i].extent = 0;
-    int r;
     bool hard = false;
     if (sp->gd_offset == VMDK_GD_AT_END) {
         sp->stream_layout = VMDK_STREAM_FOOTER_GD;
@@ -431,8 +443,8 @@ static int inflate_grain(vmdk_disk *disk, unsigned ei, uint64_t grain, uint32_t 
     vb_diag d;
     size_t got = 0;
     st->grains_inflated++;
-    int r = inflate_decompress(&st->inflate, INFLATE_FORMAT_AUTO, data, size, dst, (size_t)cap,
-                               &got, NULL, &d);
+    int r = inflate_decompress(st->inflate, INFLATE_FORMAT_AUTO, data, size, dst, (size_t)cap, &got,
+                               NULL, &d);
     if (r)
         return vb_fail(&disk->diag, r, "%s: grain %llu (marker at sector %u): %s",
                        vmdk_extent_label(&disk->extents[ei]), (unsigned long long)grain, sector,

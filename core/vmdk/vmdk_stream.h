@@ -2,8 +2,11 @@
  * (compressed) sparse extents: the inflate tables, a window of compressed
  * input, a small cache of decompressed grains, and the map built by a
  * marker walk when a file's footer or grain directory is missing or
- * unusable. All of it is fixed-size (vb_config.h); included by
- * vmdk_disk.h, logic in vmdk_stream.c. */
+ * unusable. The small part lives in the disk; the large buffers (fixed
+ * size, VMDK_STREAM_BUFFER_BYTES from vb_config.h limits) are one block
+ * borrowed from the caller's allocator when the disk opens its first
+ * compressed extent (vmdk_stream_buffers.c). Included by vmdk_disk.h,
+ * logic in vmdk_stream.c. */
 #ifndef VB_VMDK_STREAM_H
 #define VB_VMDK_STREAM_H
 
@@ -49,8 +52,23 @@ typedef struct vmdk_grain_slot {
     uint64_t last_use; /* LRU stamp */
 } vmdk_grain_slot;
 
+/* The block of caller memory a disk with compressed extents borrows: the
+ * decompressed grains, the compressed-input window, the walk map and the
+ * inflate tables, each rounded up to 8 bytes. */
+#define VMDK_STREAM_ROUND8(n)    (((n) + 7u) / 8u * 8u)
+#define VMDK_STREAM_GRAINS_BYTES ((size_t)VB_GRAIN_CACHE_ENTRIES * VB_GRAIN_BYTES_MAX)
+#define VMDK_STREAM_WALK_BYTES   ((size_t)VB_STREAM_WALK_GRAINS_MAX * sizeof(vmdk_walk_entry))
+#define VMDK_STREAM_BUFFER_BYTES                                                                   \
+    (VMDK_STREAM_ROUND8(VMDK_STREAM_GRAINS_BYTES) +                                                \
+     VMDK_STREAM_ROUND8((size_t)VMDK_STREAM_WINDOW_BYTES) +                                        \
+     VMDK_STREAM_ROUND8(VMDK_STREAM_WALK_BYTES) + VMDK_STREAM_ROUND8(sizeof(inflate_state)))
+
 typedef struct vmdk_stream_state {
-    inflate_state inflate;
+    /* The borrowed block (NULL until a compressed extent is opened) and
+     * the buffers inside it. */
+    void *buffers;
+    size_t buffer_bytes;
+    inflate_state *inflate;
     /* Compressed input: window[0, window_len) holds the extent file's bytes
      * at window_offset. */
     uint32_t window_extent; /* extent index + 1; 0 = empty */
@@ -68,12 +86,12 @@ typedef struct vmdk_stream_state {
     int walk_cause;                      /* the error that made the directory unusable */
     char walk_cause_text[VB_DETAIL_MAX]; /* its detail line */
     /* Counters for tools and tests. */
-    uint64_t grains_inflated;  /* grains decompressed */
-    uint64_t grain_cache_hits; /* reads served by the grain cache */
-    uint64_t window_loads;     /* platform reads of compressed input */
-    vmdk_walk_entry walk[VB_STREAM_WALK_GRAINS_MAX];
-    uint8_t window[VMDK_STREAM_WINDOW_BYTES] __attribute__((aligned(8)));
-    uint8_t grains[VB_GRAIN_CACHE_ENTRIES][VB_GRAIN_BYTES_MAX] __attribute__((aligned(8)));
+    uint64_t grains_inflated;              /* grains decompressed */
+    uint64_t grain_cache_hits;             /* reads served by the grain cache */
+    uint64_t window_loads;                 /* platform reads of compressed input */
+    vmdk_walk_entry *walk;                 /* VB_STREAM_WALK_GRAINS_MAX entries */
+    uint8_t *window;                       /* VMDK_STREAM_WINDOW_BYTES */
+    uint8_t (*grains)[VB_GRAIN_BYTES_MAX]; /* VB_GRAIN_CACHE_ENTRIES grains */
 } vmdk_stream_state;
 
 /* Stable descriptions for `info`. */

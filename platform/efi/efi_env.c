@@ -49,3 +49,19 @@ void efi_pages_free(void *p, uint64_t bytes) {
     if (p)
         efi_bs->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)p, pages ? pages : 1);
 }
+
+static int pages_alloc(void *ctx, size_t bytes, void **ret_ptr) {
+    (void)ctx;
+    return efi_pages_alloc(bytes, ret_ptr);
+}
+
+static void pages_free(void *ctx, void *ptr, size_t bytes) {
+    (void)ctx;
+    efi_pages_free(ptr, bytes);
+}
+
+void efi_pages_allocator(vb_allocator *ret) {
+    ret->ctx = NULL;
+    ret->alloc = pages_alloc;
+    ret->free = pages_free;
+}

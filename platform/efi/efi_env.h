@@ -1,6 +1,6 @@
 /* efi_env.h: the firmware environment every UEFI file shares: the system
  * table, boot services, the loader's own image handle, the protocol GUIDs the
- * loader uses, and page allocation.
+ * loader uses, and page allocation (also as core's vb_allocator).
  *
  * Built with GNU_EFI_USE_MS_ABI: EFIAPI is __attribute__((ms_abi)), protocol
  * members are called directly, and every callback the firmware or a kernel
@@ -11,6 +11,7 @@
 #include <efi.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include "lib/alloc.h"
 
 extern EFI_SYSTEM_TABLE *efi_st;
 extern EFI_BOOT_SERVICES *efi_bs;
@@ -33,5 +34,8 @@ void efi_env_init(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
 int efi_pages_alloc(uint64_t bytes, void **ret);
 /* Frees what efi_pages_alloc returned for the same byte count. NULL is ok. */
 void efi_pages_free(void *p, uint64_t bytes);
+/* Fills *ret with an allocator over efi_pages_alloc/efi_pages_free, for the
+ * memory core borrows (streamOptimized buffers of a vmdk_disk). */
+void efi_pages_allocator(vb_allocator *ret);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fs/fat.h"
+#include "host_memory.h"
 #include "host_source.h"
 #include "part/part.h"
 #include "vmdk/vmdk.h"
@@ -71,7 +72,9 @@ int main(int argc, char **argv) {
     host_opener folder;
     vb_opener opener;
     host_opener_init(&folder, image, &opener);
-    r = vmdk_open(&disk, &top, host_basename(image), &opener, NULL);
+    vmdk_open_options options = {false, false};
+    host_allocator_init(&options.memory); /* streamOptimized buffers */
+    r = vmdk_open(&disk, &top, host_basename(image), &opener, &options);
     if (r)
         return fail(r, vmdk_detail(&disk));
     vb_source ds;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "host_memory.h"
 #include "host_source.h"
 #include "vmdk/vmdk.h"
 
@@ -17,6 +18,7 @@ static vmdk_disk disk;
 
 int main(int argc, char **argv) {
     vmdk_open_options opt = {false, false};
+    host_allocator_init(&opt.memory); /* streamOptimized buffers */
     size_t buffer = 1u << 20;
     bool map = false, stats = false;
     int i = 1;

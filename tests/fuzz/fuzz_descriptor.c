@@ -5,7 +5,8 @@
  * without the fuzzer having to build sparse files).
  *
  * Invariants: every extent parsed has a file name and a known type; the
- * string pool stays within bounds; sources handed out are all closed. */
+ * string pool stays within bounds; sources handed out are all closed and
+ * memory lent is given back. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -98,7 +99,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     vb_memsource topmem;
     vb_source top;
     vb_memsource_init(&topmem, data, size, &top);
-    r = vmdk_open(&disk, &top, "dir/disk.vmdk", &opener, NULL);
+    vmdk_open_options opts = {false, false};
+    fuzz_allocator_init(&opts.memory);
+    r = vmdk_open(&disk, &top, "dir/disk.vmdk", &opener, &opts);
     FUZZ_ASSERT(r <= 0);
     if (r == 0) {
         uint8_t b[1024];
@@ -113,5 +116,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     vmdk_close(&disk);
     FUZZ_ASSERT(o.opens == o.closes);
+    FUZZ_ASSERT(fuzz_allocations_outstanding == 0);
     return 0;
 }

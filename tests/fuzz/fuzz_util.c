@@ -78,3 +78,35 @@ size_t fuzz_split(const uint8_t *data, size_t size, const char *top_name,
         p = nl ? nl + 1 : end;
     }
 }
+
+unsigned long fuzz_allocations_outstanding;
+
+/* Each block carries its size in front, so a free with a different byte
+ * count (or of something never allocated) is caught. */
+static int fuzz_alloc(void *ctx, size_t bytes, void **ret_ptr) {
+    (void)ctx;
+    uint64_t *p = malloc(bytes + 16);
+    FUZZ_ASSERT(p != NULL);
+    p[0] = bytes;
+    p[1] = 0x66757a7a616c6c6full; /* "fuzzallo" */
+    fuzz_allocations_outstanding++;
+    *ret_ptr = p + 2;
+    return 0;
+}
+
+static void fuzz_free(void *ctx, void *ptr, size_t bytes) {
+    (void)ctx;
+    FUZZ_ASSERT(ptr != NULL);
+    uint64_t *p = (uint64_t *)ptr - 2;
+    FUZZ_ASSERT(p[0] == bytes && p[1] == 0x66757a7a616c6c6full);
+    FUZZ_ASSERT(fuzz_allocations_outstanding > 0);
+    p[1] = 0;
+    fuzz_allocations_outstanding--;
+    free(p);
+}
+
+void fuzz_allocator_init(vb_allocator *ret) {
+    ret->ctx = NULL;
+    ret->alloc = fuzz_alloc;
+    ret->free = fuzz_free;
+}

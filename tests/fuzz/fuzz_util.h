@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "lib/alloc.h"
 #include "lib/source.h"
 
 /* A harness invariant that does not hold: print and abort (a finding). */
@@ -46,6 +47,13 @@ typedef struct fuzz_zsource {
 
 void fuzz_zsource_init(fuzz_zsource *z, const uint8_t *data, size_t len, uint64_t size,
                        vb_source *ret_source);
+
+/* An allocator over malloc/free (what core borrows: streamOptimized
+ * buffers) that checks each free against its allocation and counts the
+ * blocks not given back, so a harness can assert that close releases
+ * everything. */
+void fuzz_allocator_init(vb_allocator *ret);
+extern unsigned long fuzz_allocations_outstanding;
 
 /* Multi-file input (fuzz_vmdk): the first file is everything up to the
  * first separator; each separator is followed by the next file's name up

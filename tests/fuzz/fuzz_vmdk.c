@@ -12,10 +12,10 @@
  * fuzzed as well.
  *
  * Invariants checked besides the sanitizers: every source the opener gave
- * out is closed; capacity is whole sectors; reads past the capacity are
- * VB_ERANGE; map runs tile the disk; HOLE and ZERO runs read as zeros;
- * DATA runs of uncompressed extents read as the bytes at their file
- * offset; check returns the first problem it reported. */
+ * out is closed, and every block the allocator lent is given back; capacity is whole sectors; reads
+ * past the capacity are VB_ERANGE; map runs tile the disk; HOLE and ZERO runs read as zeros; DATA
+ * runs of uncompressed extents read as the bytes at their file offset; check returns the first
+ * problem it reported. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     memdir_init(&dir);
     fuzz_split(data, size, "disk.vmdk", add_file, &dir);
     vmdk_open_options opts = {false, false};
+    fuzz_allocator_init(&opts.memory);
     memdir_file *of = memdir_find(&dir, ".opts");
     if (of && of->size > 0) {
         opts.allow_escape = (of->data[0] & 1) != 0;
@@ -173,6 +174,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     vmdk_close(&disk);
     vmdk_close(&disk); /* twice is allowed */
     FUZZ_ASSERT(dir.opens == dir.closes);
+    FUZZ_ASSERT(fuzz_allocations_outstanding == 0);
     memdir_source_free(&top);
     memdir_free(&dir);
     return 0;

@@ -724,6 +724,149 @@ TEST(test_layout_names) {
     CHECK_STR(vmdk_walk_end_name(VMDK_WALK_TRUNCATED), "data cut off by the end of file");
 }
 
+/* ---- memory the caller lends (vmdk_open_options.memory) ---------------- */
+
+/* An allocator that counts calls, can fail, and checks that what is given
+ * back is what it lent. */
+typedef struct lender {
+    unsigned allocs, frees;
+    int fail; /* returned by alloc when non-zero */
+    void *lent;
+    size_t bytes;
+} lender;
+
+static int lender_alloc(void *ctx, size_t bytes, void **ret_ptr) {
+    lender *l = ctx;
+    l->allocs++;
+    l->bytes = bytes;
+    if (l->fail)
+        return l->fail;
+    l->lent = malloc(bytes);
+    *ret_ptr = l->lent;
+    return 0;
+}
+
+static void lender_free(void *ctx, void *ptr, size_t bytes) {
+    lender *l = ctx;
+    l->frees++;
+    CHECK(ptr == l->lent);
+    CHECK_U64(bytes, l->bytes);
+    free(ptr);
+    l->lent = NULL;
+}
+
+static vmdk_open_options lender_options(lender *l) {
+    vmdk_open_options o;
+    memset(&o, 0, sizeof(o));
+    memset(l, 0, sizeof(*l));
+    o.memory = (vb_allocator){l, lender_alloc, lender_free};
+    return o;
+}
+
+/* A disk without compressed extents stays small (the loader keeps one in
+ * its image) and never borrows memory. */
+TEST(test_memory_disk_size) {
+    CHECK(sizeof(vmdk_disk) <= 512u * 1024u);
+    CHECK(sizeof(vmdk_disk) <= VB_VMDK_DISK_BYTES_MAX);
+    static uint8_t flat[4096];
+    memdir d;
+    memdir_init(&d);
+    memdir_add(&d, "f.img", flat, sizeof(flat));
+    memdir_add_text(&d, "f.vmdk",
+                    "# Disk DescriptorFile\nversion=1\nCID=1\nparentCID=ffffffff\n"
+                    "createType=\"monolithicFlat\"\nRW 8 FLAT \"f.img\" 0\n");
+    lender l;
+    vmdk_open_options o = lender_options(&l);
+    test_disk td;
+    CHECK_ERR(td_open(&td, &d, "f.vmdk", &o), 0);
+    CHECK(td_read_equals(&td, 0, flat, sizeof(flat)));
+    td_close(&td);
+    CHECK_U64(l.allocs, 0);
+    CHECK_U64(l.frees, 0);
+    memdir_free(&d);
+}
+
+/* Opening a compressed extent with no allocator, or with one that fails:
+ * VB_ELIMIT naming the file and the bytes needed. */
+TEST(test_memory_refused) {
+    static vmdk_disk disk;
+    stream_spec spec = base_spec();
+    image img;
+    build(&img, &spec);
+    memdir d;
+    memdir_init(&d);
+    memdir_add(&d, "s.vmdk", img.data, img.size);
+    char want[VB_DETAIL_MAX];
+
+    vb_source top;
+    vb_opener opener;
+    memdir_opener(&d, &opener);
+    CHECK_ERR(memdir_source(&d, "s.vmdk", &top), 0);
+    CHECK_ERR(vmdk_open(&disk, &top, "s.vmdk", &opener, NULL), VB_ELIMIT);
+    snprintf(want, sizeof(want),
+             "s.vmdk: a compressed (streamOptimized) extent needs %zu bytes of buffers, but no "
+             "allocator was given",
+             (size_t)VMDK_STREAM_BUFFER_BYTES);
+    CHECK_STR(vmdk_detail(&disk), want);
+    vmdk_close(&disk);
+    memdir_source_free(&top);
+    CHECK_U64(d.opens, d.closes);
+
+    lender l;
+    vmdk_open_options o = lender_options(&l);
+    l.fail = VB_ELIMIT;
+    test_disk td;
+    CHECK_ERR(td_open(&td, &d, "s.vmdk", &o), VB_ELIMIT);
+    snprintf(want, sizeof(want),
+             "s.vmdk: a compressed (streamOptimized) extent needs %zu bytes of buffers, and the "
+             "allocator could not provide them (limit exceeded)",
+             (size_t)VMDK_STREAM_BUFFER_BYTES);
+    CHECK_STR(vmdk_detail(td.disk), want);
+    td_close(&td);
+    CHECK_U64(l.allocs, 1);
+    CHECK_U64(l.frees, 0);
+    CHECK_U64(l.bytes, VMDK_STREAM_BUFFER_BYTES);
+    memdir_free(&d);
+    image_free(&img);
+}
+
+/* One block per disk however many compressed extents it has, given back by
+ * vmdk_close, also when the open fails after borrowing it. */
+TEST(test_memory_lent_once) {
+    stream_spec spec = base_spec();
+    image img;
+    build(&img, &spec);
+    memdir d;
+    memdir_init(&d);
+    memdir_add(&d, "a.vmdk", img.data, img.size);
+    const char *fmt = "# Disk DescriptorFile\nversion=1\nCID=1\nparentCID=ffffffff\n"
+                      "createType=\"custom\"\nRW %u SPARSE \"a.vmdk\"\nRW %u SPARSE \"%s\"\n";
+    memdir_add_text(&d, "two.vmdk", td_text(fmt, CAPACITY, CAPACITY, "a.vmdk"));
+    memdir_add_text(&d, "gone.vmdk", td_text(fmt, CAPACITY, CAPACITY, "missing.vmdk"));
+    lender l;
+    vmdk_open_options o = lender_options(&l);
+    test_disk td;
+    CHECK_ERR(td_open(&td, &d, "two.vmdk", &o), 0);
+    CHECK(td_read_equals(&td, 0, raw, sizeof(raw)));
+    CHECK(td_read_equals(&td, sizeof(raw), raw, sizeof(raw)));
+    CHECK_U64(l.allocs, 1);
+    CHECK_U64(l.frees, 0);
+    CHECK_U64(l.bytes, VMDK_STREAM_BUFFER_BYTES);
+    td_close(&td);
+    CHECK_U64(l.frees, 1);
+    td_close(&td); /* twice is allowed, and frees nothing more */
+    CHECK_U64(l.frees, 1);
+
+    o = lender_options(&l);
+    CHECK_ERR(td_open(&td, &d, "gone.vmdk", &o), VB_ENOTFOUND);
+    CHECK_U64(l.allocs, 1);
+    CHECK_U64(l.frees, 1);
+    td_close(&td);
+    CHECK_U64(l.frees, 1);
+    memdir_free(&d);
+    image_free(&img);
+}
+
 static void setup(void) {
     make_raw();
 }
@@ -736,4 +879,6 @@ TEST_MAIN(TEST_ENTRY(setup), TEST_ENTRY(test_vmware_layout), TEST_ENTRY(test_hea
           TEST_ENTRY(test_cache_and_window), TEST_ENTRY(test_window_sequential),
           TEST_ENTRY(test_walk_order_and_duplicates), TEST_ENTRY(test_walk_sorted_duplicate),
           TEST_ENTRY(test_walk_limit), TEST_ENTRY(test_walk_one_extent_per_disk),
-          TEST_ENTRY(test_io_error_not_walked), TEST_ENTRY(test_layout_names))
+          TEST_ENTRY(test_io_error_not_walked), TEST_ENTRY(test_layout_names),
+          TEST_ENTRY(test_memory_disk_size), TEST_ENTRY(test_memory_refused),
+          TEST_ENTRY(test_memory_lent_once))

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "host_memory.h"
 
 static vmdk_disk the_disk;
 
@@ -18,7 +19,15 @@ int td_open(test_disk *td, memdir *dir, const char *name, const vmdk_open_option
         td->top.ctx = NULL;
         return r;
     }
-    return vmdk_open(td->disk, &td->top, name, &td->opener, options);
+    /* Every test disk gets the host allocator for streamOptimized buffers
+     * unless the test brings its own (tests of a missing allocator call
+     * vmdk_open directly). */
+    vmdk_open_options opts = {0};
+    if (options)
+        opts = *options;
+    if (!opts.memory.alloc)
+        host_allocator_init(&opts.memory);
+    return vmdk_open(td->disk, &td->top, name, &td->opener, &opts);
 }
 
 void td_close(test_disk *td) {
