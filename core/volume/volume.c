@@ -91,8 +91,7 @@ static int find_first(volume *v, const char *path, bool open_file) {
         if (!v->mounted && r != VB_EFORMAT && !v->first_skipped) {
             v->first_skipped = entry;
             v->skipped.err = r;
-            vb_format(v->skipped.text, sizeof(v->skipped.text), "%s",
-                      v->diag ? v->diag->text : "");
+            vb_format(v->skipped.text, sizeof(v->skipped.text), "%s", v->diag ? v->diag->text : "");
         }
     }
     v->entry = NULL;

@@ -44,14 +44,14 @@ typedef struct volume_spec {
 
 typedef struct volume {
     /* Results (valid after volume_find, whatever it returned). */
-    bool has_table;          /* part_read found a partition table */
-    bool whole_disk;         /* no table (auto spec): the whole disk was tried */
-    const part_entry *entry; /* the partition tried last (the one chosen on
-                                success); NULL: none, or the whole disk */
-    bool mounted;            /* fs is mounted on entry (or the whole disk) */
-    int disk_err;            /* first failed read of the disk source, or 0 */
-    const vb_diag *diag;     /* the failing layer's detail: table.diag or the
-                                filesystem's; NULL when neither failed */
+    bool has_table;                  /* part_read found a partition table */
+    bool whole_disk;                 /* no table (auto spec): the whole disk was tried */
+    const part_entry *entry;         /* the partition tried last (the one chosen on
+                                        success); NULL: none, or the whole disk */
+    bool mounted;                    /* fs is mounted on entry (or the whole disk) */
+    int disk_err;                    /* first failed read of the disk source, or 0 */
+    const vb_diag *diag;             /* the failing layer's detail: table.diag or the
+                                        filesystem's; NULL when neither failed */
     const part_entry *first_skipped; /* first partition whose filesystem failed
                                         to mount (not VB_EFORMAT), or NULL */
     vb_diag skipped;                 /* its error and detail */
