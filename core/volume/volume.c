@@ -52,6 +52,7 @@ static int try_volume(volume *v, const part_entry *entry, const char *path, bool
         r = fs_mount(&v->fs, &v->part_src);
     if (r == 0) {
         v->mounted = true;
+        v->any_mounted = true;
         if (path && open_file) {
             r = fs_lookup(&v->fs, path, &v->file, &v->file_src);
         } else if (path) {
@@ -107,6 +108,7 @@ int volume_find(volume *v, const vb_source *disk, const volume_spec *spec, const
     v->whole_disk = false;
     v->entry = NULL;
     v->mounted = false;
+    v->any_mounted = false;
     v->disk_err = 0;
     v->diag = NULL;
     v->first_skipped = NULL;

@@ -49,6 +49,7 @@ typedef struct volume {
     const part_entry *entry;         /* the partition tried last (the one chosen on
                                         success); NULL: none, or the whole disk */
     bool mounted;                    /* fs is mounted on entry (or the whole disk) */
+    bool any_mounted;                /* some filesystem mounted along the way */
     int disk_err;                    /* first failed read of the disk source, or 0 */
     const vb_diag *diag;             /* the failing layer's detail: table.diag or the
                                         filesystem's; NULL when neither failed */
