@@ -70,7 +70,7 @@ for fmt in "${FORMATS[@]}"; do
             expect_get "$tag.$p.utf8" "$w" "/caf$(printf '\xc3\xa9').txt" "$src/caf$(printf '\xc3\xa9').txt"
             expect_get "$tag.$p.many" "$w" /many/file077.txt "$src/many/file077.txt"
         done
-        # Without @PARTITION: the first partition holding FAT.
+        # Without @PARTITION: the first partition holding the path.
         expect_get "$tag.auto" "$img" /hello.txt "$src/hello.txt"
         # By label and PARTUUID.
         if [ $table = gpt ]; then
