@@ -23,6 +23,7 @@
 #include "part/part.h"
 #include "lib/util.h"
 #include "vmdk/vmdk.h"
+#include "volume/volume.h"
 
 /* Files larger than this show a progress line while they load. */
 #define BOOT_PROGRESS_BYTES (4u * 1024u * 1024u)
@@ -30,9 +31,8 @@
 #define BOOT_READ_CHUNK (2u * 1024u * 1024u)
 
 static vmdk_disk disk;
-static part_table table;
-static fs_volume vol;
-static fs_file file;
+static volume vol;   /* the partition and filesystem, the kernel open in it */
+static fs_file file; /* an initrd */
 static efi_dir_opener dir;
 static efi_blockio raw;
 static uint8_t kernel_path[4096];
@@ -45,10 +45,12 @@ typedef struct boot_ctx {
     EFI_FILE_PROTOCOL *root;
     vb_source top; /* the VMDK's top-level file or raw partition */
     bool top_is_file;
+    bool raw_tried;  /* raw's status belongs to this run */
+    bool dir_open;   /* dir's status belongs to this run */
+    bool disk_tried; /* disk.diag belongs to this run */
     bool disk_open;
+    EFI_STATUS status; /* behind a failed call that has no object to keep it */
     vb_source disk_src;
-    vb_slice slice;
-    vb_source part_src;
     char part_name[48];    /* "partition 2", or "" for a whole-disk filesystem */
     EFI_HANDLE device;     /* the device the VMDK lives on */
     void *kernel, *initrd; /* AllocatePages buffers */
@@ -65,26 +67,33 @@ static void report(boot_ctx *c, const char *fmt, ...) {
     va_end(ap);
 }
 
+/* The firmware status behind this run's failure, asked of the objects the
+ * run opened. A run stops at its first failure, so at most one has failed. */
+static EFI_STATUS firmware_status(const boot_ctx *c) {
+    if (EFI_ERROR(c->status))
+        return c->status;
+    if (c->raw_tried && EFI_ERROR(raw.status))
+        return raw.status;
+    if (c->top_is_file && EFI_ERROR(efi_file_status(&c->top)))
+        return efi_file_status(&c->top);
+    if (c->dir_open && EFI_ERROR(dir.status))
+        return dir.status;
+    return EFI_SUCCESS;
+}
+
 /* The problem part of a message: the error's message, the most specific
  * detail available (the VMDK layer's first, as the deepest cause), and the
  * firmware status behind an I/O error. */
-static const char *problem(int err, const vb_diag *layer) {
+static const char *problem(const boot_ctx *c, int err, const vb_diag *layer) {
     static char text[VB_DETAIL_MAX * 2];
-    const vb_diag *d = disk.diag.err ? &disk.diag : layer;
+    const vb_diag *d = c->disk_tried && disk.diag.err ? &disk.diag : layer;
     size_t n = vb_format(text, sizeof(text), "%s", vb_err_message(err));
     if (d && d->err && d->text[0])
         n += vb_format(text + n, sizeof(text) - n, ": %s", d->text);
-    EFI_STATUS s = efi_status_last();
+    EFI_STATUS s = firmware_status(c);
     if (err == VB_EIO && EFI_ERROR(s))
         vb_format(text + n, sizeof(text) - n, " (firmware: %s)", efi_status_name(s));
     return text;
-}
-
-/* Starts a new step: details and firmware statuses from earlier steps
- * must not be blamed for what happens next. */
-static void step(void) {
-    vb_diag_clear(&disk.diag);
-    efi_status_reset();
 }
 
 /* Opens the VMDK's top-level source: a file next to the loader, or a raw
@@ -100,15 +109,16 @@ static int open_top(boot_ctx *c, vb_opener *ret_opener, const char **ret_top_nam
                 report(c, "%s: not a partition GUID", c->disk);
                 return VB_EINVAL;
             }
-            r = efi_partition_by_guid(guid.bytes, &h);
+            r = efi_partition_by_guid(guid.bytes, &h, &c->status);
         } else {
-            r = efi_partition_by_label(disk_spec, &h);
+            r = efi_partition_by_label(disk_spec, &h, &c->status);
         }
+        c->raw_tried = r == 0;
         if (r == 0)
             r = efi_blockio_open(h, &raw, &c->top);
         if (r < 0) {
             report(c, "%s: %s", c->disk,
-                   r == VB_EINVAL ? "more than one partition matches" : problem(r, NULL));
+                   r == VB_EINVAL ? "more than one partition matches" : problem(c, r, NULL));
             return r;
         }
         c->device = h;
@@ -121,16 +131,19 @@ static int open_top(boot_ctx *c, vb_opener *ret_opener, const char **ret_top_nam
     }
     EFI_LOADED_IMAGE *loaded;
     EFI_STATUS s = efi_bs->HandleProtocol(efi_image, &efi_guid_loaded_image, (void **)&loaded);
+    if (EFI_ERROR(s))
+        c->status = s;
     r = efi_status_to_vb(s);
     if (r == 0)
-        r = efi_file_open(c->root, disk_spec, &c->top);
+        r = efi_file_open(c->root, disk_spec, &c->top, &c->status);
     if (r == 0) {
         c->top_is_file = true;
         c->device = loaded->DeviceHandle;
         r = efi_dir_opener_init(&dir, c->root, disk_spec, ret_opener, ret_top_name);
+        c->dir_open = r == 0;
     }
     if (r < 0)
-        report(c, "%s: %s", disk_spec, r == VB_EFORMAT ? "is a folder" : problem(r, NULL));
+        report(c, "%s: %s", disk_spec, r == VB_EFORMAT ? "is a folder" : problem(c, r, NULL));
     return r;
 }
 
@@ -142,35 +155,22 @@ static int refuse_open(void *ctx, const char *path, vb_source *ret_source) {
 static int open_disk(boot_ctx *c) {
     vb_opener opener;
     const char *top_name;
-    step();
     int r = open_top(c, &opener, &top_name);
     if (r < 0)
         return r;
+    c->disk_tried = true;
     if (!opener.open)
         opener.open = refuse_open;
     vmdk_open_options options = {.allow_escape = false, .ignore_cid = false};
     efi_pages_allocator(&options.memory); /* streamOptimized buffers, from AllocatePages */
-    step();
     r = vmdk_open(&disk, &c->top, top_name, &opener, &options);
     if (r < 0) {
-        report(c, "%s: %s", c->disk, problem(r, NULL));
+        report(c, "%s: %s", c->disk, problem(c, r, NULL));
         return r;
     }
     c->disk_open = true;
     vmdk_disk_source(&disk, &c->disk_src);
     return 0;
-}
-
-/* Mounts the filesystem of the current partition source and opens path. */
-static int mount_and_find(boot_ctx *c, const char *path, vb_source *ret_file, bool *ret_mounted) {
-    *ret_mounted = false;
-    step();
-    int r = fs_mount(&vol, &c->part_src);
-    if (r < 0)
-        return r;
-    *ret_mounted = true;
-    step();
-    return fs_lookup(&vol, path, &file, ret_file);
 }
 
 static void name_partition(boot_ctx *c, const part_entry *p) {
@@ -190,88 +190,68 @@ static const char *where(boot_ctx *c) {
     return text;
 }
 
+/* The partition spec of the entry, and how messages name it. */
+static void entry_spec(const cfg_entry *e, volume_spec *ret_spec, char *want, size_t cap) {
+    ret_spec->index = 0;
+    ret_spec->name = e->partition;
+    switch (e->partition_kind) {
+    case CFG_PARTITION_LABEL:
+        ret_spec->pick = VOLUME_PICK_LABEL;
+        vb_format(want, cap, "label=%s", e->partition);
+        break;
+    case CFG_PARTITION_UUID:
+        ret_spec->pick = VOLUME_PICK_UUID;
+        vb_format(want, cap, "uuid=%s", e->partition);
+        break;
+    case CFG_PARTITION_INDEX:
+        ret_spec->pick = VOLUME_PICK_INDEX;
+        ret_spec->index = e->partition_index;
+        vb_format(want, cap, "%u", (unsigned)e->partition_index);
+        break;
+    default:
+        ret_spec->pick = VOLUME_PICK_AUTO;
+        want[0] = '\0';
+        break;
+    }
+}
+
 /* Finds the partition (configured, or the first whose filesystem holds the
- * kernel) and leaves vol mounted on it with the kernel open in *ret_kernel. */
+ * kernel: core/volume's rule) and leaves vol mounted on it with the kernel
+ * open in *ret_kernel. */
 static int find_kernel(boot_ctx *c, vb_source *ret_kernel) {
-    cfg_partition_kind kind = c->e->partition_kind;
     const char *kernel = c->e->kernel;
-    bool mounted;
-    step();
-    int r = part_read(&table, &c->disk_src, 0);
-    if (r == VB_EFORMAT && kind == CFG_PARTITION_AUTO) {
-        /* No partition table: a filesystem on the whole disk. */
-        c->part_src = c->disk_src;
-        name_partition(c, NULL);
-        r = mount_and_find(c, kernel, ret_kernel, &mounted);
-        if (r < 0)
-            report(c, "%s in %s: %s", kernel, where(c), problem(r, fs_diag(&vol)));
-        return r;
-    }
-    if (r < 0) {
-        report(c, "%s: partition table: %s", c->disk, problem(r, &table.diag));
-        return r;
-    }
-    if (kind != CFG_PARTITION_AUTO) {
-        const part_entry *p = NULL;
-        char want[VB_PART_NAME_MAX + 16];
-        if (kind == CFG_PARTITION_LABEL) {
-            p = part_find_label(&table, c->e->partition);
-            vb_format(want, sizeof(want), "label=%s", c->e->partition);
-        } else if (kind == CFG_PARTITION_UUID) {
-            p = part_find_uuid(&table, c->e->partition);
-            vb_format(want, sizeof(want), "uuid=%s", c->e->partition);
-        } else {
-            p = part_find_index(&table, c->e->partition_index);
-            vb_format(want, sizeof(want), "%u", (unsigned)c->e->partition_index);
-        }
-        if (!p) {
+    volume_spec spec;
+    char want[VB_PART_NAME_MAX + 16];
+    entry_spec(c->e, &spec, want, sizeof(want));
+    int r = volume_find(&vol, &c->disk_src, &spec, kernel, true);
+    name_partition(c, vol.entry);
+    const part_table *t = &vol.table;
+    if (r == 0) {
+        *ret_kernel = vol.file_src;
+    } else if (!vol.has_table && !vol.whole_disk) {
+        report(c, "%s: partition table: %s", c->disk, problem(c, r, &t->diag));
+    } else if (vol.has_table && !vol.entry) {
+        /* A named partition that does not exist, or the kernel nowhere: a
+         * filesystem that failed to mount is named, it may hold it. */
+        static char skipped[VB_DETAIL_MAX * 2 + 64];
+        skipped[0] = '\0';
+        if (vol.first_skipped)
+            vb_format(skipped, sizeof(skipped), "; partition %u: %s",
+                      (unsigned)vol.first_skipped->index,
+                      problem(c, vol.skipped.err, &vol.skipped));
+        if (spec.pick != VOLUME_PICK_AUTO)
             report(c, "%s: no partition %s (%s table, %u partition%s)", c->disk, want,
-                   part_scheme_name(table.scheme), (unsigned)table.count,
-                   table.count == 1 ? "" : "s");
-            return VB_ENOTFOUND;
-        }
-        name_partition(c, p);
-        r = part_open(p, &c->disk_src, &c->slice, &c->part_src);
-        if (r == 0)
-            r = mount_and_find(c, kernel, ret_kernel, &mounted);
+                   part_scheme_name(t->scheme), (unsigned)t->count, t->count == 1 ? "" : "s");
         else
-            mounted = false;
-        if (r < 0 && !mounted)
-            report(c, "%s: %s", where(c), problem(r, fs_diag(&vol)));
-        else if (r < 0)
-            report(c, "%s in %s: %s", kernel, where(c), problem(r, fs_diag(&vol)));
-        return r;
+            report(c, "%s: not found on any partition of %s (%s table, %u partition%s)%s", kernel,
+                   c->disk, part_scheme_name(t->scheme), (unsigned)t->count,
+                   t->count == 1 ? "" : "s", skipped);
+    } else if (spec.pick != VOLUME_PICK_AUTO && !vol.mounted) {
+        report(c, "%s: %s", where(c), problem(c, r, fs_diag(&vol.fs)));
+    } else {
+        report(c, "%s in %s: %s", kernel, where(c), problem(c, r, fs_diag(&vol.fs)));
     }
-    /* No partition configured: the first partition whose filesystem holds
-     * the kernel. Partitions without a filesystem core reads are skipped; a
-     * failure of the VMDK itself (a detail in disk.diag), or inside a
-     * filesystem other than "no such file", is reported at once. A
-     * filesystem that fails to mount is skipped, but named if the kernel
-     * turns up nowhere else: it may be the one that holds it. */
-    static char skipped[VB_DETAIL_MAX * 2 + 64];
-    skipped[0] = '\0';
-    for (uint32_t i = 0; i < table.count; i++) {
-        const part_entry *p = &table.entries[i];
-        name_partition(c, p);
-        r = part_open(p, &c->disk_src, &c->slice, &c->part_src);
-        if (r == 0)
-            r = mount_and_find(c, kernel, ret_kernel, &mounted);
-        else
-            mounted = false;
-        if (r == 0)
-            return 0;
-        if (disk.diag.err || (mounted && r != VB_ENOTFOUND)) {
-            report(c, "%s in %s: %s", kernel, where(c), problem(r, fs_diag(&vol)));
-            return r;
-        }
-        if (!mounted && r != VB_EFORMAT && !skipped[0])
-            vb_format(skipped, sizeof(skipped), "; %s: %s", c->part_name,
-                      problem(r, fs_diag(&vol)));
-    }
-    report(c, "%s: not found on any partition of %s (%s table, %u partition%s)%s", kernel, c->disk,
-           part_scheme_name(table.scheme), (unsigned)table.count, table.count == 1 ? "" : "s",
-           skipped);
-    return VB_ENOTFOUND;
+    return r;
 }
 
 /* Reads src whole into buf, with a progress line for big files. */
@@ -306,17 +286,16 @@ static int load_kernel(boot_ctx *c, const vb_source *src) {
                src->size ? "too large" : "the file is empty");
         return VB_EFORMAT;
     }
-    r = efi_pages_alloc(src->size, &c->kernel);
+    r = efi_pages_alloc(src->size, &c->kernel, &c->status);
     if (r < 0) {
         report(c, "%s in %s: cannot allocate %lu bytes: %s", c->e->kernel, where(c),
-               (unsigned long)src->size, problem(r, NULL));
+               (unsigned long)src->size, problem(c, r, NULL));
         return r;
     }
     c->kernel_size = src->size;
-    step();
     r = load_bytes(src, c->kernel, c->e->kernel);
     if (r < 0)
-        report(c, "%s in %s: %s", c->e->kernel, where(c), problem(r, fs_diag(&vol)));
+        report(c, "%s in %s: %s", c->e->kernel, where(c), problem(c, r, fs_diag(&vol.fs)));
     return r;
 }
 
@@ -331,6 +310,15 @@ static bool initrd_start(uint64_t end, uint64_t *ret_start) {
     return !vb_add_overflow_u64(end, 4 - end % 4, ret_start);
 }
 
+/* Opens initrd i (into file); reports a failure. */
+static int open_initrd(boot_ctx *c, uint32_t i, vb_source *ret_src) {
+    const char *path = c->e->initrds[i];
+    int r = fs_lookup(&vol.fs, path, &file, ret_src);
+    if (r < 0)
+        report(c, "%s in %s: %s", path, where(c), problem(c, r, fs_diag(&vol.fs)));
+    return r;
+}
+
 /* Reads every initrd, in order, into one buffer: each after the first
  * starts at a multiple of 4 bytes, the gap zero-filled. */
 static int load_initrds(boot_ctx *c) {
@@ -338,20 +326,18 @@ static int load_initrds(boot_ctx *c) {
     vb_source src;
     int r;
     for (uint32_t i = 0; i < c->e->initrd_count; i++) {
-        const char *path = c->e->initrds[i];
         uint64_t start;
-        step();
-        r = fs_lookup(&vol, path, &file, &src);
-        if (r < 0 || !initrd_start(total, &start) || vb_add_overflow_u64(start, src.size, &total)) {
-            report(c, "%s in %s: %s", path, where(c),
-                   r < 0 ? problem(r, fs_diag(&vol)) : "too large");
-            return r < 0 ? r : VB_ELIMIT;
+        if ((r = open_initrd(c, i, &src)) < 0)
+            return r;
+        if (!initrd_start(total, &start) || vb_add_overflow_u64(start, src.size, &total)) {
+            report(c, "%s in %s: too large", c->e->initrds[i], where(c));
+            return VB_ELIMIT;
         }
         sizes[i] = src.size;
     }
     if (total == 0)
         return 0; /* no initrd, or only empty ones: publish none */
-    if (total > SIZE_MAX || (r = efi_pages_alloc(total, &c->initrd)) < 0) {
+    if (total > SIZE_MAX || (r = efi_pages_alloc(total, &c->initrd, NULL)) < 0) {
         report(c, "%s in %s: cannot allocate %lu bytes for the initrd", c->e->initrds[0], where(c),
                (unsigned long)total);
         return VB_ELIMIT;
@@ -364,14 +350,12 @@ static int load_initrds(boot_ctx *c) {
         uint64_t start;
         initrd_start(end, &start); /* cannot overflow: checked above */
         vb_memset(buf + end, 0, (size_t)(start - end));
-        step();
-        r = fs_lookup(&vol, path, &file, &src);
-        if (r == 0 && src.size != sizes[i])
-            r = VB_EIO; /* the file changed between the two lookups */
-        if (r == 0)
-            r = load_bytes(&src, buf + start, path);
+        if ((r = open_initrd(c, i, &src)) < 0)
+            return r;
+        /* The size differs if the file changed between the two lookups. */
+        r = src.size != sizes[i] ? VB_EIO : load_bytes(&src, buf + start, path);
         if (r < 0) {
-            report(c, "%s in %s: %s", path, where(c), problem(r, fs_diag(&vol)));
+            report(c, "%s in %s: %s", path, where(c), problem(c, r, fs_diag(&vol.fs)));
             return r;
         }
         end = start + src.size;
@@ -464,9 +448,9 @@ EFI_STATUS boot_entry_run(const cfg_entry *e, char *msg, size_t cap) {
     vb_source kernel;
     EFI_STATUS status = EFI_LOAD_ERROR;
     msg[0] = '\0';
-    int r = efi_volume_root(&c.root);
+    int r = efi_volume_root(&c.root, &c.status);
     if (r < 0) {
-        report(&c, "the loader's own volume: %s", problem(r, NULL));
+        report(&c, "the loader's own volume: %s", problem(&c, r, NULL));
         return EFI_NOT_FOUND;
     }
     if (open_disk(&c) < 0)

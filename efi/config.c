@@ -23,7 +23,7 @@ int config_load(cfg_config *cfg, char *notes, size_t cap) {
     char line[VB_DETAIL_MAX + 64];
     if (cap)
         notes[0] = '\0';
-    int r = efi_volume_root(&root);
+    int r = efi_volume_root(&root, NULL);
     if (r == 0) {
         r = efi_file_read_all(root, CONFIG_PATH, text, sizeof(text), &len);
         root->Close(root);

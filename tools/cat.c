@@ -33,7 +33,7 @@ int tool_cmd_cat(const tool_args *args) {
     int status = tool_image_open(&image, args);
     if (status)
         return status;
-    uint64_t capacity = vmdk_capacity(image.disk);
+    uint64_t capacity = image.capacity;
     uint64_t offset = args->has_offset ? args->offset : 0;
     if (offset > capacity) {
         tool_image_close(&image);

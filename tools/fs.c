@@ -1,9 +1,10 @@
 /* fs.c: `vmdk ls` and `vmdk get`: list and extract files of a FAT or
  * ext2/3/4 filesystem inside a VMDK, through the same core/ partition and
- * filesystem code (core/fs/fs.h) the loader uses. IMAGE@PARTITION picks the
- * partition: a 1-based index, label=NAME or uuid=PARTUUID (the loader's
- * `partition` syntax); without it, the first partition holding a
- * filesystem, or the whole disk when it has no partition table. */
+ * filesystem code (core/fs/fs.h) the loader uses, and its volume finder
+ * (core/volume/volume.h). IMAGE@PARTITION picks the partition: a 1-based
+ * index, label=NAME or uuid=PARTUUID (the loader's `partition` syntax);
+ * without it, the partition the loader would take for PATH (the first whose
+ * filesystem holds it), or the whole disk when it has no partition table. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 #include "fs/fs.h"
 #include "part/part.h"
+#include "volume/volume.h"
 #include "vmdk_tool.h"
 
 #define GET_CHUNK (4u * 1024u * 1024u)
@@ -23,10 +25,7 @@ typedef struct fs_ctx {
     const char *spec; /* PARTITION as typed, or NULL */
     char where[4200]; /* IMAGE or IMAGE@N, for messages */
     vb_source disk;   /* the virtual disk */
-    part_table table; /* its partitions (scheme NONE: no table) */
-    vb_slice slice;   /* the chosen partition */
-    vb_source volume; /* the source the filesystem is mounted on */
-    fs_volume fs;
+    volume vol;       /* its partition table, the partition and its filesystem */
 } fs_ctx;
 
 /* Splits IMAGE@PARTITION. A path that exists as typed is all image, so file
@@ -44,21 +43,36 @@ static int split_image(fs_ctx *c, const char *arg) {
     return 0;
 }
 
-static const part_entry *find_partition(const part_table *table, const char *spec) {
-    if (strncmp(spec, "label=", 6) == 0)
-        return part_find_label(table, spec + 6);
-    if (strncmp(spec, "uuid=", 5) == 0)
-        return part_find_uuid(table, spec + 5);
-    char *end;
-    errno = 0;
-    unsigned long index = strtoul(spec, &end, 10);
-    if (errno || end == spec || *end || index == 0 || index > UINT32_MAX)
-        return NULL;
-    return part_find_index(table, (uint32_t)index);
+/* Why the volume finder found nothing, said the tool's way. */
+static void report_not_found(fs_ctx *c, const tool_args *args, const char *path) {
+    const part_table *t = &c->vol.table;
+    if (c->spec) {
+        tool_error(args->image, VB_ENOTFOUND,
+                   "no partition '%s' in the %s table (%" PRIu32 " partitions)", c->spec,
+                   part_scheme_name(t->scheme), t->count);
+    } else if (!path || !c->vol.any_mounted) {
+        tool_error(args->image, VB_ENOTFOUND,
+                   "none of the %" PRIu32 " partitions holds a FAT or ext2/3/4 filesystem",
+                   t->count);
+    } else if (c->vol.first_skipped) {
+        tool_error(args->image, VB_ENOTFOUND,
+                   "%s: not found on any partition (%s table, %" PRIu32
+                   " partitions); partition %" PRIu32 ": %s: %s",
+                   path, part_scheme_name(t->scheme), t->count, c->vol.first_skipped->index,
+                   vb_err_name(c->vol.skipped.err), c->vol.skipped.text);
+    } else {
+        tool_error(args->image, VB_ENOTFOUND,
+                   "%s: not found on any partition (%s table, %" PRIu32 " partitions)", path,
+                   part_scheme_name(t->scheme), t->count);
+    }
 }
 
-/* Opens the image, picks the partition and mounts its filesystem. */
-static int fs_open(fs_ctx *c, const tool_args *args) {
+/* Opens the image and picks the partition by core/volume's rule (the
+ * loader's): IMAGE@PARTITION, else the whole disk when it has no partition
+ * table, else the first partition whose filesystem holds path (with
+ * open_file: as a regular file, opened into c->vol.file_src), or, without a
+ * path, the first whose filesystem mounts. */
+static int fs_open(fs_ctx *c, const tool_args *args, const char *path, bool open_file) {
     tool_args image_args = *args;
     if (split_image(c, args->image) < 0) {
         tool_error(args->image, VB_ELIMIT, "out of memory");
@@ -71,59 +85,34 @@ static int fs_open(fs_ctx *c, const tool_args *args) {
     vmdk_disk_source(c->image.disk, &c->disk);
     snprintf(c->where, sizeof(c->where), "%s", args->image);
 
-    int err = part_read(&c->table, &c->disk, 0);
-    if (err == VB_EFORMAT) {
-        c->table.scheme = PART_SCHEME_NONE; /* a bare filesystem ("superfloppy") */
-        c->table.count = 0;
-    } else if (err) {
-        tool_error(args->image, err, "partition table: %s", c->table.diag.text);
-        return TOOL_EXIT_IMAGE;
-    }
-
-    if (c->spec) {
-        if (c->table.scheme == PART_SCHEME_NONE) {
+    volume_spec spec = {VOLUME_PICK_AUTO, 0, NULL};
+    if (c->spec)
+        volume_spec_parse(c->spec, &spec);
+    volume *v = &c->vol;
+    int err = volume_find(v, &c->disk, &spec, path, open_file);
+    if (v->entry && !c->spec)
+        snprintf(c->where, sizeof(c->where), "%s@%" PRIu32, c->image_path, v->entry->index);
+    if (!err)
+        return 0;
+    if (!v->has_table && !v->whole_disk) {
+        if (err == VB_EFORMAT)
             tool_error(args->image, VB_ENOTFOUND, "the disk has no partition table");
-            return TOOL_EXIT_IMAGE;
-        }
-        const part_entry *e = find_partition(&c->table, c->spec);
-        if (!e) {
-            tool_error(args->image, VB_ENOTFOUND,
-                       "no partition '%s' in the %s table (%" PRIu32 " partitions)", c->spec,
-                       part_scheme_name(c->table.scheme), c->table.count);
-            return TOOL_EXIT_IMAGE;
-        }
-        err = part_open(e, &c->disk, &c->slice, &c->volume);
-        if (!err)
-            err = fs_mount(&c->fs, &c->volume);
-        if (err) {
-            tool_error(args->image, err, "partition %" PRIu32 ": %s", e->index,
-                       err == VB_ERANGE ? "does not fit the disk" : fs_diag(&c->fs)->text);
-            return TOOL_EXIT_IMAGE;
-        }
-        return 0;
+        else
+            tool_error(args->image, err, "partition table: %s", v->table.diag.text);
+    } else if (v->has_table && !v->entry) {
+        report_not_found(c, args, path);
+    } else if (v->mounted) {
+        tool_error(c->where, err, "%s: %s", path, fs_diag(&v->fs)->text);
+    } else if (v->whole_disk) {
+        tool_error(args->image, err,
+                   "no partition table, and the whole disk holds no filesystem: %s",
+                   fs_diag(&v->fs)->text);
+    } else {
+        const char *detail =
+            fs_diag(&v->fs)->err ? fs_diag(&v->fs)->text : vmdk_detail(c->image.disk);
+        tool_error(args->image, err, "partition %" PRIu32 ": %s", v->entry->index,
+                   err == VB_ERANGE ? "does not fit the disk" : detail);
     }
-    if (c->table.scheme == PART_SCHEME_NONE) {
-        c->volume = c->disk;
-        err = fs_mount(&c->fs, &c->volume);
-        if (err) {
-            tool_error(args->image, err,
-                       "no partition table, and the whole disk holds no filesystem: %s",
-                       fs_diag(&c->fs)->text);
-            return TOOL_EXIT_IMAGE;
-        }
-        return 0;
-    }
-    for (uint32_t i = 0; i < c->table.count; i++) {
-        const part_entry *e = &c->table.entries[i];
-        if (part_open(e, &c->disk, &c->slice, &c->volume) == 0 &&
-            fs_mount(&c->fs, &c->volume) == 0) {
-            snprintf(c->where, sizeof(c->where), "%s@%" PRIu32, c->image_path, e->index);
-            return 0;
-        }
-    }
-    tool_error(args->image, VB_ENOTFOUND,
-               "none of the %" PRIu32 " partitions holds a FAT or ext2/3/4 filesystem",
-               c->table.count);
     return TOOL_EXIT_IMAGE;
 }
 
@@ -131,10 +120,6 @@ static void fs_close(fs_ctx *c) {
     tool_image_close(&c->image);
     free(c->image_path);
     free(c);
-}
-
-static const char *path_arg(const tool_args *args) {
-    return args->extra_count > 0 ? args->extra[0] : "/";
 }
 
 static void print_entry(const tool_args *args, const fs_dirent *d, bool first) {
@@ -175,21 +160,24 @@ int tool_cmd_ls(const tool_args *args) {
         tool_error(args->image, VB_ELIMIT, "out of memory");
         return TOOL_EXIT_IMAGE;
     }
-    int status = fs_open(c, args);
+    /* Without PATH: the root of the first filesystem that mounts. */
+    const char *path = args->extra_count > 0 ? args->extra[0] : NULL;
+    int status = fs_open(c, args, path, false);
     if (status) {
         fs_close(c);
         return status;
     }
-    const char *path = path_arg(args);
+    if (!path)
+        path = "/";
     fs_dirent ent;
-    int err = fs_stat(&c->fs, path, &ent);
+    int err = fs_stat(&c->vol.fs, path, &ent);
     bool first = true;
     if (!err && !ent.is_dir) {
         print_entry(args, &ent, true);
         first = false;
     } else if (!err) {
         static fs_dir dir;
-        err = fs_opendir(&c->fs, path, &dir);
+        err = fs_opendir(&c->vol.fs, path, &dir);
         while (!err) {
             int r = fs_readdir(&dir, &ent);
             if (r <= 0) {
@@ -203,7 +191,7 @@ int tool_cmd_ls(const tool_args *args) {
     if (args->json && !err)
         fputs(first ? "[]\n" : "]\n", stdout);
     if (err) {
-        tool_error(c->where, err, "%s: %s", path, fs_diag(&c->fs)->text);
+        tool_error(c->where, err, "%s: %s", path, fs_diag(&c->vol.fs)->text);
         status = TOOL_EXIT_IMAGE;
     }
     if (fflush(stdout) != 0 || ferror(stdout))
@@ -218,20 +206,14 @@ int tool_cmd_get(const tool_args *args) {
         tool_error(args->image, VB_ELIMIT, "out of memory");
         return TOOL_EXIT_IMAGE;
     }
-    int status = fs_open(c, args);
+    const char *path = args->extra[0];
+    int status = fs_open(c, args, path, true);
     if (status) {
         fs_close(c);
         return status;
     }
-    const char *path = args->extra[0];
-    static fs_file file;
-    vb_source src;
-    int err = fs_lookup(&c->fs, path, &file, &src);
-    if (err) {
-        tool_error(c->where, err, "%s: %s", path, fs_diag(&c->fs)->text);
-        fs_close(c);
-        return TOOL_EXIT_IMAGE;
-    }
+    const vb_source src = c->vol.file_src;
+    int err;
     void *buf = malloc(GET_CHUNK);
     if (!buf) {
         tool_error(args->image, VB_ELIMIT, "out of memory");
@@ -243,7 +225,7 @@ int tool_cmd_get(const tool_args *args) {
         err = vb_source_read(&src, off, buf, want);
         if (err) {
             const char *detail =
-                fs_diag(&c->fs)->err ? fs_diag(&c->fs)->text : vmdk_detail(c->image.disk);
+                fs_diag(&c->vol.fs)->err ? fs_diag(&c->vol.fs)->text : vmdk_detail(c->image.disk);
             tool_error(c->where, err, "%s: at byte %" PRIu64 ": %s", path, off, detail);
             status = TOOL_EXIT_IMAGE;
             break;

@@ -64,11 +64,10 @@ int tool_cmd_map(const tool_args *args) {
     int status = tool_image_open(&image, args);
     if (status)
         return status;
-    uint64_t capacity = vmdk_capacity(image.disk);
     vmdk_run pending;
     bool have_pending = false, first = true;
     uint64_t offset = 0;
-    while (offset < capacity) {
+    while (offset < image.capacity) {
         vmdk_run run;
         int err = vmdk_map(image.disk, offset, &run);
         if (err) {
@@ -76,7 +75,7 @@ int tool_cmd_map(const tool_args *args) {
             status = TOOL_EXIT_IMAGE;
             break;
         }
-        if (run.offset != offset || run.length == 0 || run.length > capacity - offset) {
+        if (run.offset != offset || run.length == 0 || run.length > image.capacity - offset) {
             /* Guards the loop against a reader bug: never spin or overrun. */
             tool_error(args->image, VB_EINVAL,
                        "map at byte %" PRIu64 " returned run %" PRIu64 "+%" PRIu64, offset,

@@ -1,14 +1,11 @@
-/* vmdk.c: the host command-line tool `vmdk`: command line, dispatch, and
- * opening an image through core/ and platform/host/. It trusts nothing in
- * the image: core/ validates, this file only reports. */
+/* vmdk.c: the host command-line tool `vmdk`: command line and dispatch to
+ * the subcommands. It trusts nothing in the image: core/ validates, the
+ * subcommands only report. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include "host_memory.h"
 #include "vmdk_tool.h"
 
 static const char usage_text[] =
@@ -36,96 +33,14 @@ static const char usage_text[] =
     "  -h, --help       this text\n"
     "\n"
     "PARTITION is a 1-based index, label=NAME or uuid=PARTUUID; without it, the\n"
-    "first partition holding a filesystem (or the whole disk if it has no partition table).\n"
+    "first partition whose filesystem holds PATH, as the loader picks it (ls without\n"
+    "PATH: the first that mounts; the whole disk if it has no partition table).\n"
     "\n"
     "BYTES is decimal or 0x-hexadecimal, optionally followed by K, M, G or T\n"
     "(powers of 1024) or s (512-byte sectors).\n"
     "\n"
     "exit status: 0 success (check: no problem), 1 bad or unsupported image,\n"
     "I/O error or problems found, 2 bad usage.\n";
-
-uint64_t tool_bytes_out;
-
-void tool_error(const char *file, int err, const char *fmt, ...) {
-    va_list ap;
-    fflush(stdout);
-    fprintf(stderr, "vmdk: %s: %s: ", file, vb_err_name(err));
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
-
-int tool_usage_error(const char *fmt, ...) {
-    va_list ap;
-    fputs("vmdk: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs(" (try 'vmdk --help')\n", stderr);
-    return TOOL_EXIT_USAGE;
-}
-
-int tool_write_all(int fd, const void *buf, size_t len) {
-    const char *p = buf;
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -1;
-        if (n == 0) {
-            errno = EIO;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-int tool_image_open(tool_image *image, const tool_args *args) {
-    memset(image, 0, sizeof(*image));
-    image->path = args->image;
-    errno = 0;
-    int err = host_source_open(args->image, &image->top);
-    if (err) {
-        int e = errno;
-        tool_error(args->image, err, "cannot open: %s",
-                   err == VB_EINVAL ? "not a file"
-                   : e              ? strerror(e)
-                                    : vb_err_message(err));
-        return TOOL_EXIT_IMAGE;
-    }
-    image->top_open = true;
-    image->disk = calloc(1, sizeof(*image->disk));
-    if (!image->disk) {
-        tool_error(args->image, VB_ELIMIT, "out of memory");
-        tool_image_close(image);
-        return TOOL_EXIT_IMAGE;
-    }
-    host_opener_init(&image->folder, args->image, &image->opener);
-    vmdk_open_options options = args->open_options;
-    host_allocator_init(&options.memory); /* streamOptimized buffers */
-    err = vmdk_open(image->disk, &image->top, host_basename(args->image), &image->opener, &options);
-    if (err) {
-        tool_error(args->image, err, "%s", vmdk_detail(image->disk));
-        tool_image_close(image);
-        return TOOL_EXIT_IMAGE;
-    }
-    return 0;
-}
-
-void tool_image_close(tool_image *image) {
-    if (image->disk) {
-        vmdk_close(image->disk);
-        free(image->disk);
-        image->disk = NULL;
-    }
-    if (image->top_open)
-        host_source_close(&image->top);
-    image->top_open = false;
-}
 
 /* BYTES: decimal or 0x hex, optional K/M/G/T (x1024^n) or s (x512). */
 static bool parse_bytes(const char *s, uint64_t *ret) {

@@ -37,10 +37,11 @@ typedef struct tool_image {
     bool top_open;
     host_opener folder;
     vb_opener opener;
-    vmdk_disk *disk; /* heap: the struct is large */
+    vmdk_disk *disk;   /* heap: the struct is large */
+    uint64_t capacity; /* of the disk, bytes */
 } tool_image;
 
-/* Opens args->image; on failure prints the one-line error and returns
+/* Opens args->image (image.c); on failure prints the one-line error and returns
  * TOOL_EXIT_IMAGE, else 0. */
 int tool_image_open(tool_image *image, const tool_args *args);
 void tool_image_close(tool_image *image);

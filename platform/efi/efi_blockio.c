@@ -14,6 +14,8 @@ static uint8_t bounce[EFI_BLOCKIO_BOUNCE] __attribute__((aligned(4096)));
 
 static int read_blocks(efi_blockio *b, uint64_t lba, void *buf, size_t len) {
     EFI_STATUS s = b->bio->ReadBlocks(b->bio, b->media_id, lba, len, buf);
+    if (EFI_ERROR(s))
+        b->status = s;
     return efi_status_to_vb(s);
 }
 
@@ -54,6 +56,7 @@ static int blockio_read(void *ctx, uint64_t offset, void *buf, size_t len) {
 int efi_blockio_open(EFI_HANDLE handle, efi_blockio *b, vb_source *ret_source) {
     EFI_BLOCK_IO *bio;
     EFI_STATUS s = efi_bs->HandleProtocol(handle, &efi_guid_block_io, (void **)&bio);
+    b->status = s;
     if (EFI_ERROR(s))
         return efi_status_to_vb(s);
     EFI_BLOCK_IO_MEDIA *m = bio->Media;
@@ -96,13 +99,17 @@ static const uint8_t *harddrive_node(EFI_DEVICE_PATH *dp) {
 
 typedef bool (*match_fn)(EFI_HANDLE handle, const void *want);
 
-static int find_partition(match_fn match, const void *want, EFI_HANDLE *ret_handle) {
+static int find_partition(match_fn match, const void *want, EFI_HANDLE *ret_handle,
+                          EFI_STATUS *ret_status) {
     EFI_HANDLE *handles = NULL;
     UINTN count = 0;
     EFI_STATUS s =
         efi_bs->LocateHandleBuffer(ByProtocol, &efi_guid_block_io, NULL, &count, &handles);
-    if (EFI_ERROR(s))
+    if (EFI_ERROR(s)) {
+        if (ret_status)
+            *ret_status = s;
         return efi_status_to_vb(s);
+    }
     EFI_HANDLE found = NULL;
     int r = VB_ENOTFOUND;
     for (UINTN i = 0; i < count; i++) {
@@ -130,8 +137,8 @@ static bool match_guid(EFI_HANDLE handle, const void *want) {
     return hd && hd[41] == 2 && vb_memcmp(hd + 24, want, 16) == 0;
 }
 
-int efi_partition_by_guid(const uint8_t guid[16], EFI_HANDLE *ret_handle) {
-    return find_partition(match_guid, guid, ret_handle);
+int efi_partition_by_guid(const uint8_t guid[16], EFI_HANDLE *ret_handle, EFI_STATUS *ret_status) {
+    return find_partition(match_guid, guid, ret_handle, ret_status);
 }
 
 /* EFI_PARTITION_INFO_PROTOCOL (UEFI 2.7, packed): Revision u32, Type u32
@@ -159,10 +166,10 @@ static bool match_label(EFI_HANDLE handle, const void *want) {
     return label[PARTINFO_NAME_LENGTH] == 0;
 }
 
-int efi_partition_by_label(const char *label, EFI_HANDLE *ret_handle) {
+int efi_partition_by_label(const char *label, EFI_HANDLE *ret_handle, EFI_STATUS *ret_status) {
     uint16_t wide[PARTINFO_NAME_LENGTH + 1];
     int r = utf8_to_ucs2(wide, VB_ARRAY_SIZE(wide), label, vb_strlen(label), true);
     if (r <= 0)
         return VB_ENOTFOUND; /* no GPT name can be empty, invalid or that long */
-    return find_partition(match_label, wide, ret_handle);
+    return find_partition(match_label, wide, ret_handle, ret_status);
 }

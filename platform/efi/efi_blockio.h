@@ -21,10 +21,12 @@ typedef struct efi_blockio {
     uint32_t block_size;
     uint32_t io_align; /* 1 when the device needs no alignment */
     uint64_t size;     /* bytes */
+    EFI_STATUS status; /* of the last failing firmware call, or EFI_SUCCESS */
 } efi_blockio;
 
 /* Makes the Block I/O protocol of handle a source (ctx = bio, which must
- * outlive it). VB_EUNSUPPORTED for odd geometry (block size 0 or above the
+ * outlive it; bio->status tells the firmware status behind a failure of
+ * the open or of a read). VB_EUNSUPPORTED for odd geometry (block size 0 or above the
  * bounce buffer, IoAlign above 4096), VB_ENOTFOUND when no media is in. */
 int efi_blockio_open(EFI_HANDLE handle, efi_blockio *bio, vb_source *ret_source);
 
@@ -34,8 +36,8 @@ int efi_blockio_open(EFI_HANDLE handle, efi_blockio *bio, vb_source *ret_source)
  * EFI_PARTITION_INFO_PROTOCOL). VB_ENOTFOUND when none matches (or the
  * name cannot be a GPT name), VB_EINVAL when more than one does (a name
  * must be unambiguous): these two are the only lookup results besides 0 and
- * the firmware's errors. */
-int efi_partition_by_guid(const uint8_t guid[16], EFI_HANDLE *ret_handle);
-int efi_partition_by_label(const char *label, EFI_HANDLE *ret_handle);
+ * the firmware's errors, whose status goes to *ret_status (when not NULL). */
+int efi_partition_by_guid(const uint8_t guid[16], EFI_HANDLE *ret_handle, EFI_STATUS *ret_status);
+int efi_partition_by_label(const char *label, EFI_HANDLE *ret_handle, EFI_STATUS *ret_status);
 
 #endif

@@ -32,14 +32,17 @@ static uint64_t pages_for(uint64_t bytes) {
     return bytes / EFI_PAGE_SIZE + (bytes % EFI_PAGE_SIZE != 0);
 }
 
-int efi_pages_alloc(uint64_t bytes, void **ret) {
+int efi_pages_alloc(uint64_t bytes, void **ret, EFI_STATUS *ret_status) {
     EFI_PHYSICAL_ADDRESS addr = 0;
     uint64_t pages = pages_for(bytes);
     if (pages == 0)
         pages = 1;
     EFI_STATUS s = efi_bs->AllocatePages(AllocateAnyPages, EfiLoaderData, pages, &addr);
-    if (EFI_ERROR(s))
+    if (EFI_ERROR(s)) {
+        if (ret_status)
+            *ret_status = s;
         return efi_status_to_vb(s);
+    }
     *ret = (void *)(uintptr_t)addr;
     return 0;
 }

@@ -30,8 +30,9 @@ extern EFI_GUID efi_guid_linux_initrd_media;
 void efi_env_init(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
 
 /* Allocates whole pages (EfiLoaderData) for at least bytes bytes. Returns 0
- * or a negative vb_err; *ret is written only on success. */
-int efi_pages_alloc(uint64_t bytes, void **ret);
+ * or a negative vb_err; *ret is written only on success, *ret_status (when
+ * not NULL) only on failure, with the firmware's status. */
+int efi_pages_alloc(uint64_t bytes, void **ret, EFI_STATUS *ret_status);
 /* Frees what efi_pages_alloc returned for the same byte count. NULL is ok. */
 void efi_pages_free(void *p, uint64_t bytes);
 /* Fills *ret with an allocator over efi_pages_alloc/efi_pages_free, for the

@@ -14,26 +14,35 @@
 typedef struct efi_file {
     EFI_FILE_PROTOCOL *handle; /* NULL: slot free */
     uint64_t size;
-    uint64_t position; /* the firmware's file position, to skip SetPosition */
+    uint64_t position;      /* the firmware's file position, to skip SetPosition */
+    EFI_STATUS status;      /* of the last failing firmware call, or EFI_SUCCESS */
+    efi_dir_opener *opener; /* the opener that opened it (told of failures too), or NULL */
 } efi_file;
 
 /* Every extent of a chain, plus one descriptor per link, plus the top file. */
 #define EFI_FILES_MAX (VB_EXTENTS_MAX + VB_CHAIN_MAX + 2)
 static efi_file files[EFI_FILES_MAX];
 
-int efi_volume_root(EFI_FILE_PROTOCOL **ret_root) {
+/* Converts a failing status, handing it to *ret_status (when not NULL). */
+static int failed(EFI_STATUS s, EFI_STATUS *ret_status) {
+    if (ret_status)
+        *ret_status = s;
+    return efi_status_to_vb(s);
+}
+
+int efi_volume_root(EFI_FILE_PROTOCOL **ret_root, EFI_STATUS *ret_status) {
     EFI_LOADED_IMAGE *loaded;
     EFI_FILE_IO_INTERFACE *fs;
     EFI_FILE_PROTOCOL *root;
     EFI_STATUS s = efi_bs->HandleProtocol(efi_image, &efi_guid_loaded_image, (void **)&loaded);
     if (EFI_ERROR(s))
-        return efi_status_to_vb(s);
+        return failed(s, ret_status);
     s = efi_bs->HandleProtocol(loaded->DeviceHandle, &efi_guid_simple_fs, (void **)&fs);
     if (EFI_ERROR(s))
-        return efi_status_to_vb(s);
+        return failed(s, ret_status);
     s = fs->OpenVolume(fs, &root);
     if (EFI_ERROR(s))
-        return efi_status_to_vb(s);
+        return failed(s, ret_status);
     *ret_root = root;
     return 0;
 }
@@ -87,6 +96,14 @@ int efi_path_to_ucs2(CHAR16 *out, size_t cap, const char *folder, const char *pa
     return 0;
 }
 
+/* Remembers a failing status in f (and its opener) and converts it. */
+static int file_failed(efi_file *f, EFI_STATUS s) {
+    f->status = s;
+    if (f->opener)
+        f->opener->status = s;
+    return efi_status_to_vb(s);
+}
+
 static int file_read(void *ctx, uint64_t offset, void *buf, size_t len) {
     efi_file *f = ctx;
     uint8_t *dst = buf;
@@ -95,7 +112,7 @@ static int file_read(void *ctx, uint64_t offset, void *buf, size_t len) {
     if (len && f->position != offset) {
         EFI_STATUS s = f->handle->SetPosition(f->handle, offset);
         if (EFI_ERROR(s))
-            return efi_status_to_vb(s);
+            return file_failed(f, s);
         f->position = offset;
     }
     while (len) {
@@ -104,7 +121,7 @@ static int file_read(void *ctx, uint64_t offset, void *buf, size_t len) {
         EFI_STATUS s = f->handle->Read(f->handle, &got, dst);
         if (EFI_ERROR(s)) {
             f->position = UINT64_MAX; /* unknown now */
-            return efi_status_to_vb(s);
+            return file_failed(f, s);
         }
         f->position += got;
         if (got != want)
@@ -115,7 +132,8 @@ static int file_read(void *ctx, uint64_t offset, void *buf, size_t len) {
     return 0;
 }
 
-static int open_ucs2(EFI_FILE_PROTOCOL *root, CHAR16 *path, vb_source *ret_source) {
+static int open_ucs2(EFI_FILE_PROTOCOL *root, CHAR16 *path, vb_source *ret_source,
+                     EFI_STATUS *ret_status) {
     efi_file *f = NULL;
     for (size_t i = 0; i < EFI_FILES_MAX && !f; i++)
         if (!files[i].handle)
@@ -126,7 +144,7 @@ static int open_ucs2(EFI_FILE_PROTOCOL *root, CHAR16 *path, vb_source *ret_sourc
     EFI_FILE_PROTOCOL *h;
     EFI_STATUS s = root->Open(root, &h, path, EFI_FILE_MODE_READ, 0);
     if (EFI_ERROR(s))
-        return efi_status_to_vb(s);
+        return failed(s, ret_status);
     /* EFI_FILE_INFO plus a FAT long name (255 UCS-2 units) fits easily. */
     union {
         EFI_FILE_INFO info;
@@ -136,7 +154,7 @@ static int open_ucs2(EFI_FILE_PROTOCOL *root, CHAR16 *path, vb_source *ret_sourc
     s = h->GetInfo(h, &efi_guid_file_info, &size, &u);
     if (EFI_ERROR(s)) {
         h->Close(h);
-        return efi_status_to_vb(s);
+        return failed(s, ret_status);
     }
     if (u.info.Attribute & EFI_FILE_DIRECTORY) {
         h->Close(h);
@@ -145,16 +163,24 @@ static int open_ucs2(EFI_FILE_PROTOCOL *root, CHAR16 *path, vb_source *ret_sourc
     f->handle = h;
     f->size = u.info.FileSize;
     f->position = 0;
+    f->status = EFI_SUCCESS;
+    f->opener = NULL;
     ret_source->ctx = f;
     ret_source->size = f->size;
     ret_source->read = file_read;
     return 0;
 }
 
-int efi_file_open(EFI_FILE_PROTOCOL *root, const char *path, vb_source *ret_source) {
+int efi_file_open(EFI_FILE_PROTOCOL *root, const char *path, vb_source *ret_source,
+                  EFI_STATUS *ret_status) {
     CHAR16 wide[2 * VB_PATH_MAX];
     int r = efi_path_to_ucs2(wide, VB_ARRAY_SIZE(wide), NULL, path);
-    return r < 0 ? r : open_ucs2(root, wide, ret_source);
+    return r < 0 ? r : open_ucs2(root, wide, ret_source, ret_status);
+}
+
+EFI_STATUS efi_file_status(const vb_source *source) {
+    const efi_file *f = source->ctx;
+    return f ? f->status : EFI_SUCCESS;
 }
 
 void efi_file_close(vb_source *source) {
@@ -169,7 +195,7 @@ void efi_file_close(vb_source *source) {
 int efi_file_read_all(EFI_FILE_PROTOCOL *root, const char *path, char *buf, size_t cap,
                       size_t *ret_len) {
     vb_source src;
-    int r = efi_file_open(root, path, &src);
+    int r = efi_file_open(root, path, &src, NULL);
     if (r < 0)
         return r;
     if (cap == 0 || src.size > cap - 1)
@@ -188,7 +214,11 @@ static int dir_open(void *ctx, const char *path, vb_source *ret_source) {
     efi_dir_opener *dir = ctx;
     CHAR16 wide[2 * VB_PATH_MAX];
     int r = efi_path_to_ucs2(wide, VB_ARRAY_SIZE(wide), dir->folder, path);
-    return r < 0 ? r : open_ucs2(dir->root, wide, ret_source);
+    if (r == 0)
+        r = open_ucs2(dir->root, wide, ret_source, &dir->status);
+    if (r == 0)
+        ((efi_file *)ret_source->ctx)->opener = dir;
+    return r;
 }
 
 static void dir_close(void *ctx, vb_source *source) {
@@ -210,6 +240,7 @@ int efi_dir_opener_init(efi_dir_opener *dir, EFI_FILE_PROTOCOL *root, const char
     vb_memcpy(dir->folder, top_path + start, folder_len);
     dir->folder[folder_len] = '\0';
     dir->root = root;
+    dir->status = EFI_SUCCESS;
     ret_opener->ctx = dir;
     ret_opener->open = dir_open;
     ret_opener->close = dir_close;

@@ -17,12 +17,20 @@
 /* Largest single Read() handed to the firmware. */
 #define EFI_FILE_CHUNK (1024u * 1024u)
 
-/* Opens the root folder of the volume the loader was started from. */
-int efi_volume_root(EFI_FILE_PROTOCOL **ret_root);
+/* Opens the root folder of the volume the loader was started from. On a
+ * firmware failure, *ret_status (when not NULL) gets its status. */
+int efi_volume_root(EFI_FILE_PROTOCOL **ret_root, EFI_STATUS *ret_status);
 
 /* Opens path read-only as a byte source. VB_ENOTFOUND when it does not
- * exist, VB_EFORMAT when it is a folder, VB_ELIMIT when the pool is full. */
-int efi_file_open(EFI_FILE_PROTOCOL *root, const char *path, vb_source *ret_source);
+ * exist, VB_EFORMAT when it is a folder, VB_ELIMIT when the pool is full.
+ * When the firmware fails the open, *ret_status (when not NULL) gets its
+ * status; once open, the file keeps the status of its own last failing
+ * read (efi_file_status). */
+int efi_file_open(EFI_FILE_PROTOCOL *root, const char *path, vb_source *ret_source,
+                  EFI_STATUS *ret_status);
+/* The status of the last failing firmware call of an open file (a source
+ * made by efi_file_open or the opener), or EFI_SUCCESS. */
+EFI_STATUS efi_file_status(const vb_source *source);
 /* Closes a source made by efi_file_open (or the opener). Safe on a source
  * that was not opened (ctx NULL). */
 void efi_file_close(vb_source *source);
@@ -37,6 +45,8 @@ int efi_file_read_all(EFI_FILE_PROTOCOL *root, const char *path, char *buf, size
 typedef struct efi_dir_opener {
     EFI_FILE_PROTOCOL *root;
     char folder[VB_PATH_MAX]; /* '\'-separated, no leading or trailing '\'; "" = root */
+    EFI_STATUS status;        /* of the last failing firmware call of an open through it,
+                                 or of a read of a file it opened; EFI_SUCCESS after init */
 } efi_dir_opener;
 
 /* Sets up an opener for the folder that holds top_path and returns (in

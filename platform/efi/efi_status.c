@@ -3,8 +3,6 @@
 #include "lib/error.h"
 #include "lib/util.h"
 
-static EFI_STATUS last_error;
-
 /* Indexed by the low bits of an error status (UEFI 2.10, appendix D). */
 static const char *const error_names[] = {
     [1] = "load error",
@@ -55,7 +53,6 @@ const char *efi_status_name(EFI_STATUS s) {
 int efi_status_to_vb(EFI_STATUS s) {
     if (!EFI_ERROR(s))
         return VB_OK;
-    last_error = s;
     switch (s) {
     case EFI_NOT_FOUND:
         return VB_ENOTFOUND;
@@ -77,12 +74,4 @@ int efi_status_to_vb(EFI_STATUS s) {
     default:
         return VB_EIO;
     }
-}
-
-EFI_STATUS efi_status_last(void) {
-    return last_error;
-}
-
-void efi_status_reset(void) {
-    last_error = EFI_SUCCESS;
 }

@@ -70,7 +70,7 @@ for fmt in "${FORMATS[@]}"; do
             expect_get "$tag.$p.utf8" "$w" "/caf$(printf '\xc3\xa9').txt" "$src/caf$(printf '\xc3\xa9').txt"
             expect_get "$tag.$p.many" "$w" /many/file077.txt "$src/many/file077.txt"
         done
-        # Without @PARTITION: the first partition holding FAT.
+        # Without @PARTITION: the first partition holding the path.
         expect_get "$tag.auto" "$img" /hello.txt "$src/hello.txt"
         # By label and PARTUUID.
         if [ $table = gpt ]; then
@@ -92,6 +92,26 @@ expect_eq bare.json "$(json_get "$OUT/bare.json" 'sorted((e["name"], e["dir"], e
     "[('data.bin', False, 65536), ('deep file name with spaces.txt', False, 5)]"
 "$VMDK" ls "$OUT/bare.vmdk" /big.bin >"$OUT/bare.file" || fail "bare: ls of a file failed"
 expect_eq bare.file "$(awk '{ print $2, $4 }' "$OUT/bare.file")" "$(stat -c %s "$src/big.bin") big.bin"
+
+# Without @PARTITION, the loader's rule (core/volume): partition 1 of vol.img
+# is an empty FAT, only partition 2 holds /boot/KERNEL, so get and ls read
+# partition 2 (they used to stop at the first partition that mounts). In
+# vol-bad.img partition 1's FAT is corrupt: skipped, named if PATH is nowhere.
+for v in vol vol-bad; do
+    qemu-img convert -f raw -O vmdk -o subformat=monolithicSparse "$OUT/img/$v.img" "$OUT/$v.vmdk"
+    expect_get "$v.auto" "$OUT/$v.vmdk" /boot/KERNEL "$src/KERNEL"
+    "$VMDK" ls "$OUT/$v.vmdk" /boot >"$OUT/$v.ls" || fail "$v: ls /boot failed"
+    expect_eq "$v.ls" "$(awk '{ print $NF }' "$OUT/$v.ls")" "KERNEL"
+done
+expect_status vol.nowhere 1 \
+    "vmdk: $OUT/vol.vmdk: ENOTFOUND: /boot/none: not found on any partition (gpt table, 2 partitions)" \
+    "$VMDK" get "$OUT/vol.vmdk" /boot/none
+expect_status vol-bad.nowhere 1 \
+    "ENOTFOUND: /boot/none: not found on any partition (gpt table, 2 partitions); partition 1: ECORRUPT: FAT12/16 with no root directory entries" \
+    "$VMDK" ls "$OUT/vol-bad.vmdk" /boot/none
+expect_status vol.stop 1 "vmdk: $OUT/vol.vmdk@1: EPATH: /../y: " "$VMDK" get "$OUT/vol.vmdk" /../y
+expect_status vol.named 1 "vmdk: $OUT/vol.vmdk@1: ENOTFOUND: /boot/KERNEL: " \
+    "$VMDK" get "$OUT/vol.vmdk@1" /boot/KERNEL
 
 # Errors.
 img="$OUT/gpt-monolithicSparse/gpt-monolithicSparse.vmdk"

@@ -77,6 +77,25 @@ SFDISK
 dd if=fat12.img of=mbr.img bs=512 seek=2048 conv=notrunc,sparse status=none
 dd if=fat16.img of=mbr.img bs=512 seek=16384 conv=notrunc,sparse status=none
 
+# ---- volume finder disks (test_volume, tests/diff/fat.sh) -------------------
+# vol.img: GPT, 1 an empty FAT12 "ESP", 2 a FAT16 holding only /boot/KERNEL
+# (the loader's rule must pick 2 for it); vol-bad.img: the same, but the
+# root entry count of partition 1 is zeroed, so its FAT fails to mount
+# with ECORRUPT.
+mkfs.fat -C -F 12 -n ESP -i 0000E5E5 vol-esp.img 4096 > /dev/null
+mkfs.fat -C -F 16 -n DATA -i 0000DA7A vol-data.img 16384 > /dev/null
+mmd -i vol-data.img ::/boot
+mcopy -i vol-data.img src/KERNEL ::/boot/KERNEL
+truncate -s $((24 * mib)) vol.img
+sgdisk -n 1:2048:+4M -t 1:EF00 -c 1:esp -u 1:AAAAAAAA-BBBB-CCCC-DDDD-0000000000E1 \
+    -n 2:0:+16M -t 2:0700 -c 2:data -u 2:AAAAAAAA-BBBB-CCCC-DDDD-0000000000E2 \
+    vol.img >> sgdisk.log
+dd if=vol-esp.img of=vol.img bs=1M seek=1 conv=notrunc,sparse status=none
+dd if=vol-data.img of=vol.img bs=1M seek=5 conv=notrunc,sparse status=none
+cp vol.img vol-bad.img
+printf '\0\0' | dd of=vol-bad.img bs=1 seek=$((mib + 17)) conv=notrunc status=none
+rm -f vol-esp.img vol-data.img
+
 rm -f pad*.bin
 cd ..
 rm -rf "$out"
