@@ -55,7 +55,7 @@ void efi_pages_free(void *p, uint64_t bytes) {
 
 static int pages_alloc(void *ctx, size_t bytes, void **ret_ptr) {
     (void)ctx;
-    return efi_pages_alloc(bytes, ret_ptr);
+    return efi_pages_alloc(bytes, ret_ptr, NULL);
 }
 
 static void pages_free(void *ctx, void *ptr, size_t bytes) {
