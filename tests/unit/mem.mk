@@ -13,6 +13,7 @@ UNIT_MEM_FLAGS_mem_asm :=
 UNIT_MEM_FLAGS_mem_c := -U__x86_64__
 
 $(UNIT_MEM_OBJ)/%.o: core/lib/mem.c efi/efi.mk tests/unit/mem.mk | $(BUILD)/.deps-build
+	$(if $(strip $(EFI_CORE_CFLAGS)),,$(error tests/unit/mem.mk: EFI_CORE_CFLAGS (efi/efi.mk) is empty))
 	@mkdir -p $(@D)
 	$(CC) $(EFI_CORE_CFLAGS) -fno-builtin $(UNIT_MEM_FLAGS_$*) -c $< -o $@.tmp
 	objcopy $(foreach f,$(UNIT_MEM_FUNCS),--redefine-sym $(f)=$(subst mem_,mem,$*)_$(f)) $@.tmp $@
