@@ -72,7 +72,7 @@ int main(int argc, char **argv) {
     host_opener folder;
     vb_opener opener;
     host_opener_init(&folder, image, &opener);
-    vmdk_open_options options = {false, false};
+    vmdk_open_options options = {.allow_escape = false, .ignore_cid = false};
     host_allocator_init(&options.memory); /* streamOptimized buffers */
     r = vmdk_open(&disk, &top, host_basename(image), &opener, &options);
     if (r)

@@ -730,8 +730,10 @@ TEST(test_layout_names) {
  * back is what it lent. */
 typedef struct lender {
     unsigned allocs, frees;
-    int fail; /* returned by alloc when non-zero */
-    void *lent;
+    int fail;       /* returned by alloc when non-zero */
+    bool give_null; /* alloc succeeds but returns NULL */
+    bool misalign;  /* alloc returns a pointer 4 bytes past an aligned one */
+    void *block, *lent;
     size_t bytes;
 } lender;
 
@@ -741,7 +743,8 @@ static int lender_alloc(void *ctx, size_t bytes, void **ret_ptr) {
     l->bytes = bytes;
     if (l->fail)
         return l->fail;
-    l->lent = malloc(bytes);
+    l->block = malloc(bytes + 8);
+    l->lent = l->give_null ? NULL : (uint8_t *)l->block + (l->misalign ? 4 : 0);
     *ret_ptr = l->lent;
     return 0;
 }
@@ -751,8 +754,8 @@ static void lender_free(void *ctx, void *ptr, size_t bytes) {
     l->frees++;
     CHECK(ptr == l->lent);
     CHECK_U64(bytes, l->bytes);
-    free(ptr);
-    l->lent = NULL;
+    free(l->block);
+    l->block = l->lent = NULL;
 }
 
 static vmdk_open_options lender_options(lender *l) {
@@ -826,6 +829,27 @@ TEST(test_memory_refused) {
     CHECK_U64(l.allocs, 1);
     CHECK_U64(l.frees, 0);
     CHECK_U64(l.bytes, VMDK_STREAM_BUFFER_BYTES);
+
+    o = lender_options(&l);
+    l.give_null = true;
+    CHECK_ERR(td_open(&td, &d, "s.vmdk", &o), VB_ELIMIT);
+    snprintf(want, sizeof(want),
+             "s.vmdk: a compressed (streamOptimized) extent needs %zu bytes of buffers, and the "
+             "allocator could not provide them (no memory returned)",
+             (size_t)VMDK_STREAM_BUFFER_BYTES);
+    CHECK_STR(vmdk_detail(td.disk), want);
+    td_close(&td);
+    free(l.block);
+
+    /* Misaligned memory is refused and given straight back. */
+    o = lender_options(&l);
+    l.misalign = true;
+    CHECK_ERR(td_open(&td, &d, "s.vmdk", &o), VB_EINVAL);
+    CHECK_STR(vmdk_detail(td.disk),
+              "s.vmdk: the allocator returned memory that is not 8-byte aligned");
+    CHECK_U64(l.frees, 1);
+    td_close(&td);
+    CHECK_U64(l.frees, 1);
     memdir_free(&d);
     image_free(&img);
 }
