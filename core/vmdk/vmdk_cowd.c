@@ -1,6 +1,6 @@
 /* vmdk_cowd.c: the ESXi sparse extent header ("COWD", vmfsSparse redo
  * logs; vmdk-format.md section 5). Lookup is shared with KDMV
- * (vmdk_sparse.c): grain tables of 4096 entries, no redundant directory,
+ * (vmdk_gd.c): grain tables of 4096 entries, no redundant directory,
  * no zeroed-grain entries, grain sizes of any number of sectors >= 1.
  *
  * Trusts nothing: sizes are checked against the limits and the directory

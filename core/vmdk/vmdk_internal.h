@@ -1,6 +1,7 @@
 /* vmdk_internal.h: declarations shared by the vmdk_*.c files of core/ and
- * nowhere else (descriptor parser, sparse/COWD/flat extents, table cache,
- * read path). Not part of the public API. */
+ * nowhere else (descriptor parser, sparse/COWD/flat extents, grain
+ * directory engine, streamOptimized, table cache, read path). Not part of
+ * the public API. */
 #ifndef VB_VMDK_INTERNAL_H
 #define VB_VMDK_INTERNAL_H
 

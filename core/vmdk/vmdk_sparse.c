@@ -113,19 +113,28 @@ int vmdk_sparse_parse_header(const uint8_t h[512], uint64_t file_size, vmdk_spar
     return 0;
 }
 
+/* Reads the first `bytes` bytes of src into disk->scratch; a shorter file
+ * is too small for `what`. */
+static int read_start(vmdk_disk *disk, const vb_source *src, const char *name, uint32_t bytes,
+                      const char *what) {
+    if (src->size < bytes)
+        return vb_fail(&disk->diag, VB_ETRUNCATED, "%s: file is %llu bytes, too small for %s", name,
+                       (unsigned long long)src->size, what);
+    int r = vb_source_read(src, 0, disk->scratch, bytes);
+    if (r)
+        return vmdk_read_failed(&disk->diag, name, r, 0, bytes);
+    return 0;
+}
+
 int vmdk_sparse_read_header(vmdk_disk *disk, const vb_source *src, const char *name,
                             vmdk_sparse_format expect, vmdk_sparse_info *info) {
-    uint8_t *h = disk->scratch;
+    const uint8_t *h = disk->scratch;
     uint32_t magic = expect == VMDK_SPARSE_COWD ? COWD_MAGIC : 0;
     int r;
     if (magic == 0) {
-        if (src->size < KDMV_HEADER_SIZE)
-            return vb_fail(&disk->diag, VB_ETRUNCATED,
-                           "%s: file is %llu bytes, too small for a sparse extent header", name,
-                           (unsigned long long)src->size);
-        r = vb_source_read(src, 0, h, KDMV_HEADER_SIZE);
+        r = read_start(disk, src, name, KDMV_HEADER_SIZE, "a sparse extent header");
         if (r)
-            return vmdk_read_failed(&disk->diag, name, r, 0, KDMV_HEADER_SIZE);
+            return r;
         magic = vb_le32(h);
     }
     if (magic == KDMV_MAGIC || expect == VMDK_SPARSE_KDMV)
@@ -134,13 +143,9 @@ int vmdk_sparse_read_header(vmdk_disk *disk, const vb_source *src, const char *n
         return vb_fail(&disk->diag, VB_EFORMAT,
                        "%s: not a sparse extent (magic %02x %02x %02x %02x, want KDMV or COWD)",
                        name, h[0], h[1], h[2], h[3]);
-    if (src->size < VMDK_COWD_HEADER_SIZE)
-        return vb_fail(&disk->diag, VB_ETRUNCATED,
-                       "%s: file is %llu bytes, too small for a COWD header (2048)", name,
-                       (unsigned long long)src->size);
-    r = vb_source_read(src, 0, h, VMDK_COWD_HEADER_SIZE);
+    r = read_start(disk, src, name, VMDK_COWD_HEADER_SIZE, "a COWD header (2048)");
     if (r)
-        return vmdk_read_failed(&disk->diag, name, r, 0, VMDK_COWD_HEADER_SIZE);
+        return r;
     return vmdk_cowd_parse_header(h, src->size, info, name, &disk->diag);
 }
 

@@ -352,11 +352,22 @@ TEST(test_redundant_gd) {
     CHECK(td_read_equals(&td, 0, expected, sizeof(expected)));
     td_close(&td);
 
+    /* 5b. Its redundant copy bad too: the primary table's problem is the
+     * detail (the redundant copy's is not), and other tables still read. */
+    uint8_t buf[512];
+    put_le32_at(bad, layout.rgt[5] * 512 + 2 * 4, 0x7ffffff0);
+    memdir_add(&d, "r.vmdk", bad, size);
+    CHECK_ERR(td_open(&td, &d, "r.vmdk", NULL), 0);
+    CHECK_ERR(vmdk_read(td.disk, 5 * 64 * 512, buf, sizeof(buf)), VB_ECORRUPT);
+    CHECK_STR(vmdk_detail(td.disk),
+              "r.vmdk: grain table 5 entry 1 points past end of file: sector 2147483663 > 384");
+    CHECK(td_read_equals(&td, 0, expected, 5 * 64 * 512));
+    td_close(&td);
+
     /* 6. Same without a redundant copy: the read fails precisely. */
     put_le32_at(bad, 8, STD_FLAGS & ~VMDK_FLAG_REDUNDANT_GD);
     memdir_add(&d, "r.vmdk", bad, size);
     CHECK_ERR(td_open(&td, &d, "r.vmdk", NULL), 0);
-    uint8_t buf[512];
     CHECK_ERR(vmdk_read(td.disk, 5 * 64 * 512, buf, sizeof(buf)), VB_ECORRUPT);
     CHECK_STR(vmdk_detail(td.disk),
               "r.vmdk: grain table 5 entry 1 points past end of file: sector 2147483663 > 384");
