@@ -6,17 +6,8 @@
  * output produced so far, every write against dst_cap, every read against
  * the end of the input.
  *
- * Decoding is table-driven. Each code gets a primary table indexed by the
- * next VB_INFLATE_*_BITS input bits (LSB first, so codes are stored bit-
- * reversed); longer codes continue in a second-level table. A table entry
- * (32 bits) carries everything needed for one symbol:
- *
- *   bits 0-7    bits to consume: code length (in this table) + extra bits
- *   bits 8-11   code length in this table (where the extra bits start);
- *               for a second-level pointer: that table's index bits
- *   bits 12-15  flags (E_*)
- *   bits 16-31  literal byte, length or distance base, precode symbol, or
- *               the index of the second-level table
+ * Decoding is table-driven: one table lookup gives a whole symbol (see
+ * inflate_table.h for the tables, inflate_table.c for building them).
  *
  * Bits come from a 64-bit buffer. While at least FAST_IN_MARGIN input bytes
  * and FAST_OUT_MARGIN output bytes remain, a refill loads 8 bytes at once and
@@ -25,25 +16,8 @@
  * loop checks nothing per symbol except what the data decides. Near either
  * end a careful loop refills byte by byte and checks every step. */
 #include "inflate/inflate.h"
+#include "inflate/inflate_table.h"
 #include "lib/util.h"
-
-#define E_LITERAL  0x8000u /* value is a literal byte */
-#define E_EXCEPT   0x4000u /* not a literal or length: see the next flags */
-#define E_SUBTABLE 0x2000u /* with E_EXCEPT: pointer to a second-level table */
-#define E_EOB      0x1000u /* with E_EXCEPT: end of block */
-/* E_EXCEPT alone marks an invalid symbol (litlen 286/287, distance 30/31, or
- * a bit pattern no code uses). */
-
-#define E_BITS(e)      ((e)&0xffu)
-#define E_CODE_BITS(e) (((e) >> 8) & 0xfu)
-#define E_VALUE(e)     ((e) >> 16)
-
-#define LITLEN_BITS VB_INFLATE_LITLEN_BITS
-#define DIST_BITS   VB_INFLATE_DIST_BITS
-VB_STATIC_ASSERT(LITLEN_BITS >= 9 && LITLEN_BITS <= 15, "VB_INFLATE_LITLEN_BITS out of range");
-VB_STATIC_ASSERT(DIST_BITS >= 5 && DIST_BITS <= 15, "VB_INFLATE_DIST_BITS out of range");
-VB_STATIC_ASSERT(INFLATE_LITLEN_TABLE_SIZE < 65536 && INFLATE_DIST_TABLE_SIZE < 65536,
-                 "table index must fit the 16-bit entry value");
 
 /* Fast loop margins: two refills of at most 7 bytes each, each loading 8;
  * one match of at most 258 bytes, copied 40 bytes at once and then in
@@ -51,182 +25,9 @@ VB_STATIC_ASSERT(INFLATE_LITLEN_TABLE_SIZE < 65536 && INFLATE_DIST_TABLE_SIZE < 
 #define FAST_IN_MARGIN  16
 #define FAST_OUT_MARGIN (258 + 16)
 
-#define MASK(n) ((((uint64_t)1) << (n)) - 1)
-
-/* RFC 1951 3.2.5: length symbols 257..285 and distance symbols 0..29. */
-static const uint16_t length_base[29] = {3,  4,  5,  6,   7,   8,   9,   10,  11, 13,
-                                         15, 17, 19, 23,  27,  31,  35,  43,  51, 59,
-                                         67, 83, 99, 115, 131, 163, 195, 227, 258};
-static const uint8_t length_extra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
-                                         2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-static const uint16_t dist_base[30] = {
-    1,   2,   3,   4,   5,   7,    9,    13,   17,   25,   33,   49,   65,    97,    129,
-    193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
-static const uint8_t dist_extra[30] = {0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
-                                       6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
 /* RFC 1951 3.2.7: order of the code length code lengths. */
 static const uint8_t precode_order[INFLATE_PRECODE_SYMS] = {16, 17, 18, 0, 8,  7, 9,  6, 10, 5,
                                                             11, 4,  12, 3, 13, 2, 14, 1, 15};
-
-typedef enum table_kind { KIND_LITLEN, KIND_DIST, KIND_PRECODE } table_kind;
-
-/* Entry of a symbol without its code length: value, flags, extra bits. */
-static uint32_t symbol_template(table_kind kind, unsigned sym) {
-    switch (kind) {
-    case KIND_LITLEN:
-        if (sym < 256)
-            return ((uint32_t)sym << 16) | E_LITERAL;
-        if (sym == 256)
-            return E_EXCEPT | E_EOB;
-        if (sym < 286)
-            return ((uint32_t)length_base[sym - 257] << 16) | length_extra[sym - 257];
-        return E_EXCEPT;
-    case KIND_DIST:
-        if (sym < 30)
-            return ((uint32_t)dist_base[sym] << 16) | dist_extra[sym];
-        return E_EXCEPT;
-    case KIND_PRECODE:
-    default:
-        return (uint32_t)sym << 16;
-    }
-}
-
-static const char *kind_name(table_kind kind) {
-    return kind == KIND_LITLEN ? "literal/length" : kind == KIND_DIST ? "distance" : "code length";
-}
-
-/* The bit-reversed form of (code + 1), given rev = reversed code of len
- * bits. */
-static inline unsigned next_reversed(unsigned rev, unsigned len) {
-    unsigned bit = 1u << (len - 1);
-    while (rev & bit) {
-        rev ^= bit;
-        bit >>= 1;
-    }
-    return rev | bit;
-}
-
-/* Builds the decode table of the canonical code given by lens[0, nsyms)
- * (0 = symbol unused) with a primary table of 2^bits entries and room for
- * cap entries in all. Over-subscribed codes are rejected; incomplete ones
- * too, except for the literal/length and distance codes when they hold no
- * code or a single code of length 1 (RFC 1951 3.2.7, and what zlib writes
- * for a block with one distance). Unused bit patterns become invalid
- * entries. */
-static int build_table(uint32_t *table, unsigned cap, unsigned bits, const uint8_t *lens,
-                       unsigned nsyms, table_kind kind, vb_diag *diag) {
-    uint16_t count[INFLATE_MAX_CODE_LEN + 1] = {0};
-    uint16_t offs[INFLATE_MAX_CODE_LEN + 2];
-    uint16_t sorted[INFLATE_LITLEN_SYMS];
-    unsigned max_len = 0, used = 0;
-
-    for (unsigned s = 0; s < nsyms; s++)
-        count[lens[s]]++;
-    count[0] = 0;
-    int32_t left = 1;
-    for (unsigned len = 1; len <= INFLATE_MAX_CODE_LEN; len++) {
-        left = (left << 1) - count[len];
-        if (left < 0)
-            return vb_fail(diag, VB_EDEFLATE, "deflate: over-subscribed %s code", kind_name(kind));
-        if (count[len])
-            max_len = len;
-        used += count[len];
-    }
-    if (left > 0) {
-        bool single = used == 0 || (used == 1 && count[1] == 1);
-        if (kind == KIND_PRECODE || !single)
-            return vb_fail(diag, VB_EDEFLATE, "deflate: incomplete %s code", kind_name(kind));
-        for (unsigned i = 0; i < (1u << bits); i++)
-            table[i] = E_EXCEPT | (1u << 8) | 1u;
-        if (used == 0)
-            return 0;
-    }
-
-    offs[1] = 0;
-    for (unsigned len = 1; len <= INFLATE_MAX_CODE_LEN; len++)
-        offs[len + 1] = (uint16_t)(offs[len] + count[len]);
-    for (unsigned s = 0; s < nsyms; s++)
-        if (lens[s])
-            sorted[offs[lens[s]]++] = (uint16_t)s;
-
-    /* Walk the codes in canonical order (by length, then symbol), keeping
-     * the bit-reversed code: incrementing a code is a carry from its top
-     * bit down in the reversed form, and a longer code appends a zero at
-     * the top, which leaves the reversed value unchanged.
-     *
-     * Primary table: while len <= bits, the table holds 2^len entries;
-     * going to len + 1 duplicates it (every shorter code repeats every
-     * 2^len entries) and the codes of length len + 1 are placed once. A
-     * slot left over is a prefix of longer codes and gets overwritten
-     * later, since the code is complete (or the table was pre-filled). */
-    unsigned idx = 0, rev = 0, len = 1;
-    unsigned short_max = max_len < bits ? max_len : bits;
-    for (; len <= short_max; len++) {
-        if (len > 1)
-            vb_memcpy(table + (1u << (len - 1)), table, (sizeof(*table)) << (len - 1));
-        for (unsigned n = count[len]; n > 0; n--) {
-            table[rev] = symbol_template(kind, sorted[idx++]) + (len << 8) + len;
-            rev = next_reversed(rev, len);
-        }
-    }
-    for (unsigned size = 1u << short_max; size < (1u << bits); size <<= 1)
-        vb_memcpy(table + size, table, sizeof(*table) * size);
-
-    /* Second-level tables for the codes longer than bits. */
-    unsigned next_free = 1u << bits;
-    unsigned cur_prefix = ~0u, sub_start = 0, sub_bits = 0;
-    for (; len <= max_len; len++) {
-        for (unsigned n = count[len]; n > 0; n--) {
-            unsigned prefix = rev & (unsigned)MASK(bits);
-            if (prefix != cur_prefix) {
-                /* New second-level table: as many index bits as it takes
-                 * for the codes still to come to fill it. n counts the
-                 * codes of this length not yet placed. */
-                unsigned cur = len - bits;
-                int32_t room = (int32_t)(1u << cur) - (int32_t)n;
-                while (room > 0 && cur + bits < max_len) {
-                    cur++;
-                    room = (room << 1) - count[cur + bits];
-                }
-                if (next_free + (1u << cur) > cap)
-                    return vb_fail(diag, VB_EDEFLATE, "deflate: %s table overflow",
-                                   kind_name(kind));
-                table[prefix] =
-                    ((uint32_t)next_free << 16) | E_EXCEPT | E_SUBTABLE | (cur << 8) | bits;
-                cur_prefix = prefix;
-                sub_start = next_free;
-                sub_bits = cur;
-                next_free += 1u << cur;
-            }
-            uint32_t e = symbol_template(kind, sorted[idx++]) + ((len - bits) << 8) + (len - bits);
-            for (unsigned i = rev >> bits; i < (1u << sub_bits); i += 1u << (len - bits))
-                table[sub_start + i] = e;
-            rev = next_reversed(rev, len);
-        }
-    }
-    return 0;
-}
-
-static int load_fixed(inflate_state *st, vb_diag *diag) {
-    unsigned s = 0;
-    for (; s < 144; s++)
-        st->lens[s] = 8;
-    for (; s < 256; s++)
-        st->lens[s] = 9;
-    for (; s < 280; s++)
-        st->lens[s] = 7;
-    for (; s < 288; s++)
-        st->lens[s] = 8;
-    for (s = 0; s < INFLATE_DIST_SYMS; s++)
-        st->lens[INFLATE_LITLEN_SYMS + s] = 5;
-    int r = build_table(st->litlen, INFLATE_LITLEN_TABLE_SIZE, LITLEN_BITS, st->lens,
-                        INFLATE_LITLEN_SYMS, KIND_LITLEN, diag);
-    if (r == 0)
-        r = build_table(st->dist, INFLATE_DIST_TABLE_SIZE, DIST_BITS,
-                        st->lens + INFLATE_LITLEN_SYMS, INFLATE_DIST_SYMS, KIND_DIST, diag);
-    st->fixed_loaded = r == 0;
-    return r;
-}
 
 static inline uint64_t load_le64(const uint8_t *p) {
     uint64_t v;
@@ -569,8 +370,8 @@ static int read_precode(inflate_state *st, stream *s, unsigned *ret_nlit, unsign
     s->bits.bc = bc;
     *ret_nlit = nlit;
     *ret_ndist = ndist;
-    return build_table(st->precode, 1u << INFLATE_PRECODE_BITS, INFLATE_PRECODE_BITS, lens,
-                       INFLATE_PRECODE_SYMS, KIND_PRECODE, diag);
+    return inflate_table_build(st->precode, 1u << INFLATE_PRECODE_BITS, INFLATE_PRECODE_BITS, lens,
+                               INFLATE_PRECODE_SYMS, KIND_PRECODE, diag);
 truncated:
     return fail_step(s, DECODE_TRUNCATED, diag);
 }
@@ -641,11 +442,11 @@ static int read_dynamic_tables(inflate_state *st, stream *s, vb_diag *diag) {
         return r;
     if (st->lens[256] == 0)
         return vb_fail(diag, VB_EDEFLATE, "deflate: block has no end-of-block code");
-    r = build_table(st->litlen, INFLATE_LITLEN_TABLE_SIZE, LITLEN_BITS, st->lens, nlit, KIND_LITLEN,
-                    diag);
+    r = inflate_table_build(st->litlen, INFLATE_LITLEN_TABLE_SIZE, LITLEN_BITS, st->lens, nlit,
+                            KIND_LITLEN, diag);
     if (r == 0)
-        r = build_table(st->dist, INFLATE_DIST_TABLE_SIZE, DIST_BITS, st->lens + nlit, ndist,
-                        KIND_DIST, diag);
+        r = inflate_table_build(st->dist, INFLATE_DIST_TABLE_SIZE, DIST_BITS, st->lens + nlit,
+                                ndist, KIND_DIST, diag);
     return r;
 }
 
@@ -776,7 +577,7 @@ static int decode_block(inflate_state *st, stream *s, bool *ret_final, vb_diag *
         r = vb_fail(diag, VB_EDEFLATE, "deflate: invalid block type 3");
     } else {
         if (type == 1)
-            r = st->fixed_loaded ? 0 : load_fixed(st, diag);
+            r = st->fixed_loaded ? 0 : inflate_table_load_fixed(st, diag);
         else
             r = read_dynamic_tables(st, s, diag);
         if (r == 0)
