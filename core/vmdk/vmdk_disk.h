@@ -138,9 +138,6 @@ typedef struct vmdk_table_cache {
     vmdk_table_block blocks[VB_GT_CACHE_ENTRIES];
 } vmdk_table_cache;
 
-/* Scratch size (vb_config.h). */
-#define VMDK_SCRATCH_BYTES VB_VMDK_SCRATCH_BYTES
-
 typedef struct vmdk_disk {
     vb_diag diag;              /* last failure (vmdk_detail) */
     bool is_open;              /* vmdk_open succeeded and vmdk_close not yet called */
@@ -157,7 +154,7 @@ typedef struct vmdk_disk {
     /* Scratch for descriptor text and grain-directory scans during open,
      * and for vmdk_check's bitmap and table buffers; never holds data
      * between calls. */
-    uint8_t scratch[VMDK_SCRATCH_BYTES] __attribute__((aligned(8)));
+    uint8_t scratch[VB_VMDK_SCRATCH_BYTES] __attribute__((aligned(8)));
     /* streamOptimized: inflate tables, compressed-input window, grain
      * cache, marker-walk map (vmdk_stream.c), in memory borrowed from
      * options.memory when a compressed extent is opened. */

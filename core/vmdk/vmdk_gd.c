@@ -191,7 +191,7 @@ static vmdk_table_block *prefetch(vmdk_disk *disk, unsigned extent_index, uint32
     uint64_t start = (uint64_t)gde * VMDK_SECTOR + block * VB_GT_BLOCK_ENTRIES * 4, end = start;
     vb_diag probe; /* read-ahead is optional: its failures are not the disk's */
     VB_STATIC_ASSERT(PREFETCH_BLOCKS * (VB_GT_BLOCK_ENTRIES * 4 + VMDK_SECTOR) <=
-                         VMDK_SCRATCH_BYTES,
+                         VB_VMDK_SCRATCH_BYTES,
                      "prefetch must fit the scratch buffer");
     while (n < PREFETCH_BLOCKS) {
         planned_block p;
