@@ -1,6 +1,7 @@
 /* util.h: tiny freestanding helpers shared by all of core/: memory and
- * string functions, little-endian loads, overflow-checked arithmetic, and
- * path joining. Look here before writing a helper of your own. */
+ * string functions (with hex digits, text lines and a string pool),
+ * little-endian loads, overflow-checked arithmetic, and path joining.
+ * Look here before writing a helper of your own. */
 #ifndef VB_UTIL_H
 #define VB_UTIL_H
 

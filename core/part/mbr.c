@@ -115,16 +115,17 @@ static int mbr_read_logicals(part_table *t, const vb_source *disk, uint64_t ext_
 }
 
 static int mbr_parse(part_table *table, const vb_source *disk, uint32_t sector_size) {
-    part_table_reset(table, PART_SCHEME_MBR, 0);
-    uint32_t ss = sector_size ? sector_size : 512;
-    if (ss != 512 && ss != 4096)
-        return vb_fail(&table->diag, VB_EINVAL, "sector size %u is not 512 or 4096", sector_size);
+    uint32_t ss;
+    /* 0 means 512 here: an MBR gives no sign of the sector size. */
+    int r = part_table_begin(table, PART_SCHEME_MBR, disk, sector_size ? sector_size : 512, &ss);
+    if (r)
+        return r;
     table->sector_size = ss;
     if (disk->size < MBR_SECTOR_BYTES)
         return vb_fail(&table->diag, VB_EFORMAT, "disk of %llu bytes is too small for an MBR",
                        (unsigned long long)disk->size);
     uint8_t *s = table->io;
-    int r = vb_source_read(disk, 0, s, MBR_SECTOR_BYTES);
+    r = vb_source_read(disk, 0, s, MBR_SECTOR_BYTES);
     if (r)
         return vb_fail(&table->diag, r, "cannot read the MBR: %s", vb_err_message(r));
     if (!mbr_has_boot_signature(s))

@@ -131,6 +131,13 @@ TEST(test_fs_gpt_disk) {
     host_source_close(&disk);
 }
 
+/* An ext2/3/4 superblock magic with a block size over 64 KiB. */
+static void put_bad_ext4_super(uint8_t *buf) {
+    buf[1024 + 0x38] = 0x53;
+    buf[1024 + 0x39] = 0xEF;
+    buf[1024 + 0x18] = 9;
+}
+
 TEST(test_fs_neither) {
     static uint8_t buf[65536];
     vb_memsource m;
@@ -148,9 +155,7 @@ TEST(test_fs_neither) {
     CHECK_ERR(fs_opendir(&vol, "", &dir), VB_EINVAL);
     CHECK_ERR(fs_stat(&vol, "", &e), VB_EINVAL);
     /* An ext2/3/4 superblock that fails its checks: ext4's error. */
-    buf[1024 + 0x38] = 0x53;
-    buf[1024 + 0x39] = 0xEF;
-    buf[1024 + 0x18] = 9;
+    put_bad_ext4_super(buf);
     CHECK_ERR(fs_mount(&vol, &src), VB_ECORRUPT);
     CHECK_STR(fs_diag(&vol)->text, "block size 1024 << 9 (at most 64 KiB)");
     CHECK_ERR(fs_diag(&vol)->err, VB_ECORRUPT);
@@ -174,9 +179,7 @@ TEST(test_fs_neither) {
     CHECK_ERR(fs_diag(&vol)->err, VB_ECORRUPT);
     /* Both signatures match and both fail: FAT's detail is kept, not the
      * ext2/3/4 probe's, though that probe reused the memory of FAT's. */
-    buf[1024 + 0x38] = 0x53;
-    buf[1024 + 0x39] = 0xEF;
-    buf[1024 + 0x18] = 9;
+    put_bad_ext4_super(buf);
     CHECK_ERR(fs_mount(&vol, &src), VB_ECORRUPT);
     CHECK_STR(fs_diag(&vol)->text, "filesystem of 65536 bytes larger than its source (8192)");
     CHECK_ERR(fs_diag(&vol)->err, VB_ECORRUPT);
