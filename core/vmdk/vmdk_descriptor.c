@@ -11,13 +11,7 @@
 #include "lib/util.h"
 
 const char *vmdk_pool_add(vmdk_disk *disk, const char *s, size_t n) {
-    if (n >= sizeof(disk->strings) - disk->strings_used)
-        return NULL;
-    char *dst = disk->strings + disk->strings_used;
-    vb_memcpy(dst, s, n);
-    dst[n] = '\0';
-    disk->strings_used += n + 1;
-    return dst;
+    return vb_strpool_add(disk->strings, sizeof(disk->strings), &disk->strings_used, s, n);
 }
 
 /* A span of the descriptor text. */
@@ -306,16 +300,13 @@ int vmdk_descriptor_parse(vmdk_disk *disk, unsigned link_index, const char *text
                        "%s: descriptor is %zu bytes, larger than VB_DESCRIPTOR_MAX (%u)", name, len,
                        (unsigned)VB_DESCRIPTOR_MAX);
     len = vb_strnlen(text, len); /* embedded descriptors are NUL-padded */
-    size_t start = 0;
-    while (start < len) {
-        size_t end = start;
-        while (end < len && text[end] != '\n')
-            end++;
+    size_t pos = 0, n;
+    const char *line;
+    while (vb_next_line(text, len, &pos, &line, &n)) {
         p.line++;
-        int r = parse_line(&p, (span){text + start, end - start});
+        int r = parse_line(&p, (span){line, n});
         if (r)
             return r;
-        start = end + 1;
     }
     if (!p.saw_create_type)
         return vb_fail(&disk->diag, VB_EDESCRIPTOR, "%s: descriptor has no createType", name);
