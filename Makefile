@@ -107,6 +107,7 @@ $(BUILD)/layers.ok: tools/check_layers.py $(LAYER_HOST_OBJS) $(EFI_OBJS) $(CORE_
 	@touch $@
 .PHONY: layers
 layers: $(BUILD)/layers.ok
+ALL_TARGETS += $(BUILD)/layers.ok
 
 .PHONY: all test clean format format-check bench demo fuzz
 all: $(ALL_TARGETS)
