@@ -123,9 +123,7 @@ static int open_top(boot_ctx *c, vb_opener *ret_opener, const char **ret_top_nam
         }
         c->device = h;
         /* A VMDK on a raw partition is a single file: nothing to open. */
-        ret_opener->ctx = NULL;
-        ret_opener->open = NULL;
-        ret_opener->close = NULL;
+        *ret_opener = (vb_opener){0};
         *ret_top_name = c->disk;
         return 0;
     }

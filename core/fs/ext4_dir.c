@@ -350,8 +350,6 @@ int ext4_lookup(ext4_fs *fs, const char *path, ext4_file *file, vb_source *ret_s
     if (r)
         return r;
     *file = f;
-    ret_source->ctx = file;
-    ret_source->size = file->size;
-    ret_source->read = file_source_read;
+    *ret_source = (vb_source){.ctx = file, .size = file->size, .read = file_source_read};
     return 0;
 }

@@ -114,8 +114,6 @@ int fat_lookup(fat_fs *fs, const char *path, fat_file *file, vb_source *ret_sour
         return r;
     fat_walk_start(&f.cursor, f.first_cluster);
     *file = f;
-    ret_source->ctx = file;
-    ret_source->size = file->size;
-    ret_source->read = file_read;
+    *ret_source = (vb_source){.ctx = file, .size = file->size, .read = file_read};
     return 0;
 }

@@ -25,9 +25,7 @@ int vb_slice_init(vb_slice *slice, const vb_source *parent, uint64_t offset, uin
     slice->parent = parent;
     slice->offset = offset;
     slice->size = size;
-    ret_source->ctx = slice;
-    ret_source->size = size;
-    ret_source->read = slice_read;
+    *ret_source = (vb_source){.ctx = slice, .size = size, .read = slice_read};
     return 0;
 }
 
@@ -42,7 +40,5 @@ static int mem_read(void *ctx, uint64_t offset, void *buf, size_t len) {
 void vb_memsource_init(vb_memsource *mem, const void *data, uint64_t size, vb_source *ret_source) {
     mem->data = data;
     mem->size = size;
-    ret_source->ctx = mem;
-    ret_source->size = size;
-    ret_source->read = mem_read;
+    *ret_source = (vb_source){.ctx = mem, .size = size, .read = mem_read};
 }

@@ -127,13 +127,15 @@ int vmdk_gd_map(vmdk_disk *disk, unsigned extent_index, uint64_t off, uint64_t m
  * disk holds them already; name is the extent file, for the detail.
  * VB_ELIMIT without an allocator or when it fails. */
 int vmdk_stream_buffers_get(vmdk_disk *disk, const char *name);
-/* Gives them back (vmdk_close); safe when none are held. */
+/* Gives them back (vmdk_close) and resets the state; safe when none are
+ * held. */
 void vmdk_stream_buffers_release(vmdk_disk *disk);
+/* Forgets the whole streamOptimized state: no buffers, no cached window,
+ * grain or walk map, counters at zero (vmdk_open; the caller has given any
+ * buffers back). */
+void vmdk_stream_buffers_reset(vmdk_stream_state *st);
 
 /* ---- streamOptimized (vmdk_stream.c) ---- */
-
-/* Forgets every cached grain, window and walk map (vmdk_open). */
-void vmdk_stream_reset(vmdk_stream_state *st);
 
 /* Finishes opening a compressed (or gdOffset all-ones) KDMV extent whose
  * header is parsed: footer, grain directory, or the marker walk. */

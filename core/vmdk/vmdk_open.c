@@ -197,7 +197,7 @@ int vmdk_open(vmdk_disk *disk, const vb_source *top, const char *top_name, const
     disk->extent_count = 0;
     disk->strings_used = 0;
     vmdk_cache_reset(&disk->cache);
-    vmdk_stream_reset(&disk->stream);
+    vmdk_stream_buffers_reset(&disk->stream);
     vb_memset(&disk->options, 0, sizeof(disk->options));
     if (options)
         disk->options = *options;

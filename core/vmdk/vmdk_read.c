@@ -156,9 +156,7 @@ static int disk_source_read(void *ctx, uint64_t offset, void *buf, size_t len) {
 }
 
 void vmdk_disk_source(vmdk_disk *disk, vb_source *ret_source) {
-    ret_source->ctx = disk;
-    ret_source->size = disk->capacity;
-    ret_source->read = disk_source_read;
+    *ret_source = (vb_source){.ctx = disk, .size = disk->capacity, .read = disk_source_read};
 }
 
 /* The piece at off through the chain: the first link that is not a hole

@@ -34,31 +34,6 @@ VB_STATIC_ASSERT(VMDK_STREAM_WINDOW_BYTES >=
                      VMDK_STREAM_MAX_COMPRESSED(VB_GRAIN_BYTES_MAX) + 12u + 512u,
                  "the window must hold one largest compressed grain");
 
-void vmdk_stream_reset(vmdk_stream_state *st) {
-    /* No buffers yet: vmdk_close gave back any earlier ones. */
-    st->buffers = NULL;
-    st->buffer_bytes = 0;
-    st->inflate = NULL;
-    st->walk = NULL;
-    st->window = NULL;
-    st->grains = NULL;
-    st->window_extent = 0;
-    st->window_offset = 0;
-    st->window_len = 0;
-    st->clock = 0;
-    for (unsigned i = 0; i < VB_GRAIN_CACHE_ENTRIES; i++)
-        st->slots[i].extent = 0;
-    st->walk_extent = 0;
-    st->walk_count = 0;
-    st->walk_end_sector = 0;
-    st->walk_end = VMDK_WALK_EOS;
-    st->walk_cause = 0;
-    st->walk_cause_text[0] = '\0';
-    st->grains_inflated = 0;
-    st->grain_cache_hits = 0;
-    st->window_loads = 0;
-}
-
 /* ---- compressed input window ---------------------------------------- */
 
 /* Points *ret at bytes [pos, pos + len) of extent ei's file (the caller

@@ -1,4 +1,4 @@
-/* vmdk_stream_buffers.c: the large streamOptimized buffers of a disk
+/* vmdk_stream_buffers.c: the streamOptimized state of a disk. Its large buffers
  * (VMDK_STREAM_BUFFER_BYTES: decompressed grains, compressed-input window,
  * marker-walk map, inflate tables) live in one block of memory borrowed
  * from the caller's allocator (vmdk_open_options.memory) when the disk
@@ -50,16 +50,31 @@ void vmdk_stream_buffers_release(vmdk_disk *disk) {
     const vb_allocator *mem = &disk->options.memory;
     if (st->buffers && mem->free)
         mem->free(mem->ctx, st->buffers, st->buffer_bytes);
+    /* Nothing may point into the released block: no buffers, no cached
+     * window, grain or walk map. */
+    vmdk_stream_buffers_reset(st);
+}
+
+void vmdk_stream_buffers_reset(vmdk_stream_state *st) {
     st->buffers = NULL;
     st->buffer_bytes = 0;
-    st->grains = NULL;
-    st->window = NULL;
-    st->walk = NULL;
     st->inflate = NULL;
-    /* Nothing cached may point into the released block. */
+    st->walk = NULL;
+    st->window = NULL;
+    st->grains = NULL;
     st->window_extent = 0;
+    st->window_offset = 0;
+    st->window_len = 0;
+    st->clock = 0;
     for (unsigned i = 0; i < VB_GRAIN_CACHE_ENTRIES; i++)
         st->slots[i].extent = 0;
     st->walk_extent = 0;
     st->walk_count = 0;
+    st->walk_end_sector = 0;
+    st->walk_end = VMDK_WALK_EOS;
+    st->walk_cause = 0;
+    st->walk_cause_text[0] = '\0';
+    st->grains_inflated = 0;
+    st->grain_cache_hits = 0;
+    st->window_loads = 0;
 }

@@ -74,9 +74,7 @@ int efi_blockio_open(EFI_HANDLE handle, efi_blockio *b, vb_source *ret_source) {
     b->block_size = m->BlockSize;
     b->io_align = align;
     b->size = size;
-    ret_source->ctx = b;
-    ret_source->size = size;
-    ret_source->read = blockio_read;
+    *ret_source = (vb_source){.ctx = b, .size = size, .read = blockio_read};
     return 0;
 }
 

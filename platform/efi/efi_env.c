@@ -64,7 +64,5 @@ static void pages_free(void *ctx, void *ptr, size_t bytes) {
 }
 
 void efi_pages_allocator(vb_allocator *ret) {
-    ret->ctx = NULL;
-    ret->alloc = pages_alloc;
-    ret->free = pages_free;
+    *ret = (vb_allocator){.ctx = NULL, .alloc = pages_alloc, .free = pages_free};
 }

@@ -165,9 +165,7 @@ static int open_ucs2(EFI_FILE_PROTOCOL *root, CHAR16 *path, vb_source *ret_sourc
     f->position = 0;
     f->status = EFI_SUCCESS;
     f->opener = NULL;
-    ret_source->ctx = f;
-    ret_source->size = f->size;
-    ret_source->read = file_read;
+    *ret_source = (vb_source){.ctx = f, .size = f->size, .read = file_read};
     return 0;
 }
 
@@ -241,9 +239,7 @@ int efi_dir_opener_init(efi_dir_opener *dir, EFI_FILE_PROTOCOL *root, const char
     dir->folder[folder_len] = '\0';
     dir->root = root;
     dir->status = EFI_SUCCESS;
-    ret_opener->ctx = dir;
-    ret_opener->open = dir_open;
-    ret_opener->close = dir_close;
+    *ret_opener = (vb_opener){.ctx = dir, .open = dir_open, .close = dir_close};
     *ret_top_name = top_path + (name > start ? name : start);
     return 0;
 }

@@ -19,7 +19,5 @@ static void host_free(void *ctx, void *ptr, size_t bytes) {
 }
 
 void host_allocator_init(vb_allocator *ret) {
-    ret->ctx = NULL;
-    ret->alloc = host_alloc;
-    ret->free = host_free;
+    *ret = (vb_allocator){.ctx = NULL, .alloc = host_alloc, .free = host_free};
 }

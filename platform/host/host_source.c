@@ -80,9 +80,7 @@ int host_source_open(const char *path, vb_source *ret_source) {
     }
     f->fd = fd;
     f->size = size;
-    ret_source->ctx = f;
-    ret_source->size = size;
-    ret_source->read = host_read;
+    *ret_source = (vb_source){.ctx = f, .size = size, .read = host_read};
     return 0;
 }
 
@@ -128,7 +126,5 @@ void host_opener_init(host_opener *ho, const char *file_path, vb_opener *ret_ope
         memcpy(ho->folder, file_path, dir_len);
         ho->folder[dir_len] = '\0';
     }
-    ret_opener->ctx = ho;
-    ret_opener->open = opener_open;
-    ret_opener->close = opener_close;
+    *ret_opener = (vb_opener){.ctx = ho, .open = opener_open, .close = opener_close};
 }
