@@ -42,14 +42,7 @@ VB_STATIC_ASSERT(VB_FAT_CACHE_BLOCK_BYTES >= 512 && VB_FAT_CACHE_BLOCK_BYTES % 4
                  "FAT cache blocks hold whole FAT16/FAT32 entries");
 
 const char *fat_type_name(fat_type type) {
-    switch (type) {
-    case FAT_TYPE_12:
-        return "FAT12";
-    case FAT_TYPE_16:
-        return "FAT16";
-    default:
-        return "FAT32";
-    }
+    return type == FAT_TYPE_12 ? "FAT12" : type == FAT_TYPE_16 ? "FAT16" : "FAT32";
 }
 
 static void fat_copy_label(char out[12], const uint8_t *label) {

@@ -36,6 +36,20 @@ bool vb_str_ieq(const char *a, const char *b) {
     return vb_strn_ieq(a, vb_strlen(a), b);
 }
 
+const char *vb_name_of(const char *const *names, size_t count, unsigned value,
+                       const char *fallback) {
+    return value < count && names[value] ? names[value] : fallback;
+}
+
+bool vb_name_find(const char *const *names, size_t count, const char *s, size_t n, unsigned *ret) {
+    for (size_t i = 0; i < count; i++)
+        if (names[i] && vb_strn_ieq(s, n, names[i])) {
+            *ret = (unsigned)i;
+            return true;
+        }
+    return false;
+}
+
 bool vb_strlcpy(char *dst, const char *src, size_t cap) {
     size_t n = vb_strnlen(src, cap);
     if (cap == 0)

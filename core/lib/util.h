@@ -84,6 +84,14 @@ int vb_strcmp(const char *a, const char *b);
 /* Case-insensitive (ASCII) comparison of s[0..n) with NUL-terminated word. */
 bool vb_strn_ieq(const char *s, size_t n, const char *word);
 bool vb_str_ieq(const char *a, const char *b);
+
+/* Enum names: names[] is indexed by the value (designated initialisers).
+ * vb_name_of gives names[value], or fallback when the value is outside the
+ * table or has no name. vb_name_find sets *ret to the value whose name
+ * equals s[0..n) ignoring case, and returns false when none does. */
+const char *vb_name_of(const char *const *names, size_t count, unsigned value,
+                       const char *fallback);
+bool vb_name_find(const char *const *names, size_t count, const char *s, size_t n, unsigned *ret);
 /* Copies src into dst (cap bytes); returns false (dst emptied) if it does
  * not fit. */
 bool vb_strlcpy(char *dst, const char *src, size_t cap);

@@ -68,12 +68,7 @@ int part_open(const part_entry *entry, const vb_source *disk, vb_slice *slice,
 }
 
 const char *part_scheme_name(part_scheme scheme) {
-    switch (scheme) {
-    case PART_SCHEME_GPT:
-        return "gpt";
-    case PART_SCHEME_MBR:
-        return "mbr";
-    default:
-        return "none";
-    }
+    static const char *const names[] = {
+        [PART_SCHEME_NONE] = "none", [PART_SCHEME_MBR] = "mbr", [PART_SCHEME_GPT] = "gpt"};
+    return vb_name_of(names, VB_ARRAY_SIZE(names), scheme, "none");
 }

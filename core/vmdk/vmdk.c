@@ -9,64 +9,68 @@
 VB_STATIC_ASSERT(sizeof(vmdk_disk) <= VB_VMDK_DISK_BYTES_MAX,
                  "vmdk_disk is larger than VB_VMDK_DISK_BYTES_MAX");
 
+static const char *const access_names[] = {
+    [VMDK_ACCESS_RW] = "rw",
+    [VMDK_ACCESS_RDONLY] = "rdonly",
+    [VMDK_ACCESS_NOACCESS] = "noaccess",
+};
+
+static const char *const extent_type_names[] = {
+    [VMDK_EXTENT_FLAT] = "flat",
+    [VMDK_EXTENT_SPARSE] = "sparse",
+    [VMDK_EXTENT_ZERO] = "zero",
+    [VMDK_EXTENT_VMFS] = "vmfs",
+    [VMDK_EXTENT_VMFSSPARSE] = "vmfssparse",
+    [VMDK_EXTENT_VMFSRDM] = "vmfsrdm",
+    [VMDK_EXTENT_VMFSRAW] = "vmfsraw",
+};
+
+static const char *const stream_layout_names[] = {
+    [VMDK_STREAM_NONE] = "not compressed",
+    [VMDK_STREAM_HEADER_GD] = "grain directory at the header's gdOffset",
+    [VMDK_STREAM_FOOTER_GD] = "grain directory from the footer",
+    [VMDK_STREAM_WALKED] = "recovered by marker walk",
+};
+
+static const char *const walk_end_names[] = {
+    [VMDK_WALK_EOS] = "end-of-stream marker",
+    [VMDK_WALK_EOF] = "end of file",
+    [VMDK_WALK_TRUNCATED] = "data cut off by the end of file",
+    [VMDK_WALK_BAD_MARKER] = "invalid marker",
+};
+
 const char *vmdk_access_name(vmdk_access access) {
-    switch (access) {
-    case VMDK_ACCESS_RW:
-        return "rw";
-    case VMDK_ACCESS_RDONLY:
-        return "rdonly";
-    case VMDK_ACCESS_NOACCESS:
-        return "noaccess";
-    }
-    return "?";
-}
-
-const char *vmdk_stream_layout_name(vmdk_stream_layout layout) {
-    switch (layout) {
-    case VMDK_STREAM_HEADER_GD:
-        return "grain directory at the header's gdOffset";
-    case VMDK_STREAM_FOOTER_GD:
-        return "grain directory from the footer";
-    case VMDK_STREAM_WALKED:
-        return "recovered by marker walk";
-    case VMDK_STREAM_NONE:
-    default:
-        return "not compressed";
-    }
-}
-
-const char *vmdk_walk_end_name(vmdk_walk_end end) {
-    switch (end) {
-    case VMDK_WALK_EOS:
-        return "end-of-stream marker";
-    case VMDK_WALK_EOF:
-        return "end of file";
-    case VMDK_WALK_TRUNCATED:
-        return "data cut off by the end of file";
-    case VMDK_WALK_BAD_MARKER:
-    default:
-        return "invalid marker";
-    }
+    return vb_name_of(access_names, VB_ARRAY_SIZE(access_names), access, "?");
 }
 
 const char *vmdk_extent_type_name(vmdk_extent_type type) {
-    switch (type) {
-    case VMDK_EXTENT_FLAT:
-        return "flat";
-    case VMDK_EXTENT_SPARSE:
-        return "sparse";
-    case VMDK_EXTENT_ZERO:
-        return "zero";
-    case VMDK_EXTENT_VMFS:
-        return "vmfs";
-    case VMDK_EXTENT_VMFSSPARSE:
-        return "vmfssparse";
-    case VMDK_EXTENT_VMFSRDM:
-        return "vmfsrdm";
-    case VMDK_EXTENT_VMFSRAW:
-        return "vmfsraw";
-    }
-    return "?";
+    return vb_name_of(extent_type_names, VB_ARRAY_SIZE(extent_type_names), type, "?");
+}
+
+/* The descriptor's words (RW, SPARSE...) are the names, in any case. */
+bool vmdk_access_find(const char *s, size_t n, vmdk_access *ret) {
+    unsigned v;
+    if (!vb_name_find(access_names, VB_ARRAY_SIZE(access_names), s, n, &v))
+        return false;
+    *ret = (vmdk_access)v;
+    return true;
+}
+
+bool vmdk_extent_type_find(const char *s, size_t n, vmdk_extent_type *ret) {
+    unsigned v;
+    if (!vb_name_find(extent_type_names, VB_ARRAY_SIZE(extent_type_names), s, n, &v))
+        return false;
+    *ret = (vmdk_extent_type)v;
+    return true;
+}
+
+const char *vmdk_stream_layout_name(vmdk_stream_layout layout) {
+    return vb_name_of(stream_layout_names, VB_ARRAY_SIZE(stream_layout_names), layout,
+                      "not compressed");
+}
+
+const char *vmdk_walk_end_name(vmdk_walk_end end) {
+    return vb_name_of(walk_end_names, VB_ARRAY_SIZE(walk_end_names), end, "invalid marker");
 }
 
 /* True when buf looks like descriptor text: no control bytes other than

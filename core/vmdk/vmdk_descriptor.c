@@ -90,37 +90,6 @@ static int keep(parser *p, span t, const char **ret) {
     return 0;
 }
 
-static const struct {
-    const char *word;
-    vmdk_access access;
-} access_words[] = {
-    {"RW", VMDK_ACCESS_RW},
-    {"RDONLY", VMDK_ACCESS_RDONLY},
-    {"NOACCESS", VMDK_ACCESS_NOACCESS},
-};
-
-static const struct {
-    const char *word;
-    vmdk_extent_type type;
-} type_words[] = {
-    {"FLAT", VMDK_EXTENT_FLAT},
-    {"SPARSE", VMDK_EXTENT_SPARSE},
-    {"ZERO", VMDK_EXTENT_ZERO},
-    {"VMFS", VMDK_EXTENT_VMFS},
-    {"VMFSSPARSE", VMDK_EXTENT_VMFSSPARSE},
-    {"VMFSRDM", VMDK_EXTENT_VMFSRDM},
-    {"VMFSRAW", VMDK_EXTENT_VMFSRAW},
-};
-
-static bool access_of(span t, vmdk_access *ret) {
-    for (size_t i = 0; i < VB_ARRAY_SIZE(access_words); i++)
-        if (vb_strn_ieq(t.s, t.n, access_words[i].word)) {
-            *ret = access_words[i].access;
-            return true;
-        }
-    return false;
-}
-
 static bool is_flat_type(vmdk_extent_type t) {
     return t == VMDK_EXTENT_FLAT || t == VMDK_EXTENT_VMFS || t == VMDK_EXTENT_VMFSRDM ||
            t == VMDK_EXTENT_VMFSRAW;
@@ -152,13 +121,7 @@ static int parse_extent(parser *p, vmdk_access access, span rest) {
         return fail_line(p, VB_EDESCRIPTOR, "unterminated quote in", rest);
     if (r == 0)
         return fail_line(p, VB_EDESCRIPTOR, "extent line has no type:", rest);
-    bool known = false;
-    for (size_t i = 0; i < VB_ARRAY_SIZE(type_words); i++)
-        if (vb_strn_ieq(tok.s, tok.n, type_words[i].word)) {
-            ext->type = type_words[i].type;
-            known = true;
-        }
-    if (!known) {
+    if (!vmdk_extent_type_find(tok.s, tok.n, &ext->type)) {
         if (vb_strn_ieq(tok.s, tok.n, "SESPARSE"))
             return fail_line(p, VB_EUNSUPPORTED, "extent type not supported:", tok);
         return fail_line(p, VB_EDESCRIPTOR, "unknown extent type", tok);
@@ -260,7 +223,7 @@ static int parse_line(parser *p, span line) {
     while (w < line.n && !vb_isspace(line.s[w]) && line.s[w] != '=')
         w++;
     vmdk_access access;
-    if (w < line.n && vb_isspace(line.s[w]) && access_of((span){line.s, w}, &access)) {
+    if (w < line.n && vb_isspace(line.s[w]) && vmdk_access_find(line.s, w, &access)) {
         /* "RW = x" would be a key, not an extent line. */
         span after = trim((span){line.s + w, line.n - w});
         if (!(after.n && after.s[0] == '='))

@@ -35,6 +35,14 @@ typedef struct vmdk_piece {
 /* Copies s[0..n) plus a NUL into the disk's pool; NULL when full. */
 const char *vmdk_pool_add(vmdk_disk *disk, const char *s, size_t n);
 
+/* ---- enum names (vmdk.c) ---- */
+
+/* The access or extent type whose name (vmdk_access_name,
+ * vmdk_extent_type_name) equals s[0..n) ignoring case: the words of a
+ * descriptor's extent lines. False when none does. */
+bool vmdk_access_find(const char *s, size_t n, vmdk_access *ret);
+bool vmdk_extent_type_find(const char *s, size_t n, vmdk_extent_type *ret);
+
 /* ---- descriptor (vmdk_descriptor.c) ---- */
 
 /* Resets links[link_index] to a link without descriptor (no CID, no

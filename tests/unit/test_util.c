@@ -242,7 +242,25 @@ TEST(test_next_line) {
     CHECK_U64(pos, 4);
 }
 
+static void test_names(void) {
+    static const char *const names[] = {[0] = "zero", [2] = "two"};
+    CHECK_STR(vb_name_of(names, 3, 0, "?"), "zero");
+    CHECK_STR(vb_name_of(names, 3, 1, "?"), "?"); /* a hole in the table */
+    CHECK_STR(vb_name_of(names, 3, 2, "?"), "two");
+    CHECK_STR(vb_name_of(names, 3, 3, "?"), "?"); /* past the end */
+    CHECK_STR(vb_name_of(names, 3, 0xffffffffu, "none"), "none");
+    unsigned v = 99;
+    CHECK(vb_name_find(names, 3, "TWO", 3, &v));
+    CHECK_U64(v, 2);
+    CHECK(vb_name_find(names, 3, "zeroes", 4, &v));
+    CHECK_U64(v, 0);
+    v = 99;
+    CHECK(!vb_name_find(names, 3, "tw", 2, &v));
+    CHECK(!vb_name_find(names, 3, "", 0, &v));
+    CHECK_U64(v, 99); /* untouched when nothing matches */
+}
+
 TEST_MAIN(TEST_ENTRY(test_path_join), TEST_ENTRY(test_parse_u64), TEST_ENTRY(test_strings),
           TEST_ENTRY(test_format), TEST_ENTRY(test_error_names), TEST_ENTRY(test_sources),
           TEST_ENTRY(test_le), TEST_ENTRY(test_hex_digit), TEST_ENTRY(test_guid),
-          TEST_ENTRY(test_strpool), TEST_ENTRY(test_next_line))
+          TEST_ENTRY(test_strpool), TEST_ENTRY(test_next_line), TEST_ENTRY(test_names))
