@@ -67,14 +67,10 @@ int tool_cmd_cat(const tool_args *args) {
             status = TOOL_EXIT_IMAGE;
             break;
         }
-        if (tool_write_all(STDOUT_FILENO, buf, (size_t)want) < 0) {
-            /* A reader that went away (head, less) is not worth a message. */
-            if (errno != EPIPE)
-                fprintf(stderr, "vmdk: stdout: write failed: %s\n", strerror(errno));
+        if (tool_write_stdout(buf, (size_t)want) < 0) {
             status = TOOL_EXIT_IMAGE;
             break;
         }
-        tool_bytes_out += want;
         offset += want;
     }
     free(buf);

@@ -230,13 +230,10 @@ int tool_cmd_get(const tool_args *args) {
             status = TOOL_EXIT_IMAGE;
             break;
         }
-        if (tool_write_all(STDOUT_FILENO, buf, want) < 0) {
-            if (errno != EPIPE)
-                fprintf(stderr, "vmdk: stdout: write failed: %s\n", strerror(errno));
+        if (tool_write_stdout(buf, want) < 0) {
             status = TOOL_EXIT_IMAGE;
             break;
         }
-        tool_bytes_out += want;
         off += want;
     }
     free(buf);

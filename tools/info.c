@@ -24,27 +24,14 @@ const char *tool_extent_file(const vmdk_disk *disk, unsigned link, unsigned exte
 }
 
 static const char *kind_name(vmdk_kind kind) {
-    switch (kind) {
-    case VMDK_KIND_DESCRIPTOR:
-        return "descriptor";
-    case VMDK_KIND_SPARSE:
-        return "sparse";
-    case VMDK_KIND_COWD:
-        return "cowd";
-    }
-    return "?";
+    static const char *const names[] = {[VMDK_KIND_DESCRIPTOR] = "descriptor",
+                                        [VMDK_KIND_SPARSE] = "sparse",
+                                        [VMDK_KIND_COWD] = "cowd"};
+    return (unsigned)kind < sizeof(names) / sizeof(names[0]) && names[kind] ? names[kind] : "?";
 }
 
 static const char *sparse_format_name(vmdk_sparse_format format) {
-    switch (format) {
-    case VMDK_SPARSE_KDMV:
-        return "KDMV";
-    case VMDK_SPARSE_COWD:
-        return "COWD";
-    case VMDK_SPARSE_NONE:
-        break;
-    }
-    return "none";
+    return format == VMDK_SPARSE_KDMV ? "KDMV" : format == VMDK_SPARSE_COWD ? "COWD" : "none";
 }
 
 static bool is_flat_type(vmdk_extent_type type) {

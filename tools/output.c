@@ -2,6 +2,8 @@
  * one-line error, the usage error, and full writes to a file descriptor. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include "vmdk_tool.h"
 
@@ -27,20 +29,22 @@ int tool_usage_error(const char *fmt, ...) {
     return TOOL_EXIT_USAGE;
 }
 
-int tool_write_all(int fd, const void *buf, size_t len) {
+int tool_write_stdout(const void *buf, size_t len) {
     const char *p = buf;
     while (len) {
-        ssize_t n = write(fd, p, len);
+        ssize_t n = write(STDOUT_FILENO, p, len);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0)
-            return -1;
-        if (n == 0) {
-            errno = EIO;
+        if (n <= 0) {
+            /* A reader that went away (head, less) is not worth a message. */
+            if (n == 0 || errno != EPIPE)
+                fprintf(stderr, "vmdk: stdout: write failed: %s\n",
+                        n ? strerror(errno) : "no progress");
             return -1;
         }
         p += n;
         len -= (size_t)n;
+        tool_bytes_out += (uint64_t)n;
     }
     return 0;
 }

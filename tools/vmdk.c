@@ -51,30 +51,15 @@ static bool parse_bytes(const char *s, uint64_t *ret) {
     unsigned long long v = strtoull(s, &end, 0);
     if (errno || end == s)
         return false;
+    /* Suffix -> shift: s is 512 bytes, K/M/G/T powers of 1024. */
+    static const char suffixes[] = "sKkMGT";
+    static const unsigned shifts[] = {9, 10, 10, 20, 30, 40};
     uint64_t mul = 1;
     if (*end) {
-        switch (*end) {
-        case 's':
-            mul = 512;
-            break;
-        case 'K':
-        case 'k':
-            mul = 1ull << 10;
-            break;
-        case 'M':
-            mul = 1ull << 20;
-            break;
-        case 'G':
-            mul = 1ull << 30;
-            break;
-        case 'T':
-            mul = 1ull << 40;
-            break;
-        default:
+        const char *at = strchr(suffixes, *end);
+        if (!at || end[1])
             return false;
-        }
-        if (end[1])
-            return false;
+        mul = 1ull << shifts[at - suffixes];
     }
     return !__builtin_mul_overflow((uint64_t)v, mul, ret);
 }

@@ -52,9 +52,10 @@ void tool_error(const char *file, int err, const char *fmt, ...)
 /* Prints "vmdk: message" plus a hint to run --help; returns TOOL_EXIT_USAGE. */
 int tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Writes all of buf to fd, retrying short writes and EINTR. Returns 0, or
- * -1 with errno set (EPIPE when the reader went away). */
-int tool_write_all(int fd, const void *buf, size_t len);
+/* Writes all of buf to stdout, retrying short writes and EINTR, and counts
+ * it in tool_bytes_out. Returns 0, or -1 after a one-line message (none
+ * when the reader went away: EPIPE). */
+int tool_write_stdout(const void *buf, size_t len);
 
 /* Prints s as a JSON string literal (with quotes) to out: escapes '"', '\\'
  * and control characters, passes valid UTF-8 through and writes each byte

@@ -106,46 +106,36 @@ static void from_ext4(const ext4_dirent *e, fs_dirent *ret) {
     ret->mode = e->mode;
 }
 
+/* An entry as either filesystem returns it; vol->kind says which. */
+typedef union native_dirent {
+    fat_dirent fat;
+    ext4_dirent ext4;
+} native_dirent;
+
+static void from_native(fs_kind kind, const native_dirent *e, fs_dirent *ret) {
+    if (kind == FS_KIND_FAT)
+        from_fat(&e->fat, ret);
+    else
+        from_ext4(&e->ext4, ret);
+}
+
 int fs_readdir(fs_dir *dir, fs_dirent *ret) {
-    int r;
-    switch (dir->vol->kind) {
-    case FS_KIND_FAT: {
-        fat_dirent e;
-        r = fat_readdir(&dir->u.fat, &e);
-        if (r == 1)
-            from_fat(&e, ret);
-        return r;
-    }
-    case FS_KIND_EXT4: {
-        ext4_dirent e;
-        r = ext4_readdir(&dir->u.ext4, &e);
-        if (r == 1)
-            from_ext4(&e, ret);
-        return r;
-    }
-    default:
-        return not_mounted(dir->vol);
-    }
+    native_dirent e;
+    fs_kind kind = dir->vol->kind;
+    int r = kind == FS_KIND_FAT    ? fat_readdir(&dir->u.fat, &e.fat)
+            : kind == FS_KIND_EXT4 ? ext4_readdir(&dir->u.ext4, &e.ext4)
+                                   : not_mounted(dir->vol);
+    if (r == 1)
+        from_native(kind, &e, ret);
+    return r;
 }
 
 int fs_stat(fs_volume *vol, const char *path, fs_dirent *ret) {
-    int r;
-    switch (vol->kind) {
-    case FS_KIND_FAT: {
-        fat_dirent e;
-        r = fat_stat(&vol->u.fat, path, &e);
-        if (r == 0)
-            from_fat(&e, ret);
-        return r;
-    }
-    case FS_KIND_EXT4: {
-        ext4_dirent e;
-        r = ext4_stat(&vol->u.ext4, path, &e);
-        if (r == 0)
-            from_ext4(&e, ret);
-        return r;
-    }
-    default:
-        return not_mounted(vol);
-    }
+    native_dirent e;
+    int r = vol->kind == FS_KIND_FAT    ? fat_stat(&vol->u.fat, path, &e.fat)
+            : vol->kind == FS_KIND_EXT4 ? ext4_stat(&vol->u.ext4, path, &e.ext4)
+                                        : not_mounted(vol);
+    if (r == 0)
+        from_native(vol->kind, &e, ret);
+    return r;
 }

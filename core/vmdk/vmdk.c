@@ -101,9 +101,9 @@ int vmdk_probe(const vb_source *src) {
     size_t n = (size_t)VB_MIN(src->size, (uint64_t)sizeof(buf));
     if (n < 4 || vb_source_read(src, 0, buf, n) != 0)
         return VB_EFORMAT;
-    if (vb_memcmp(buf, "KDMV", 4) == 0)
+    if (vb_le32(buf) == VMDK_KDMV_MAGIC)
         return VMDK_KIND_SPARSE;
-    if (vb_memcmp(buf, "COWD", 4) == 0)
+    if (vb_le32(buf) == VMDK_COWD_MAGIC)
         return VMDK_KIND_COWD;
     if (looks_like_descriptor(buf, n))
         return VMDK_KIND_DESCRIPTOR;

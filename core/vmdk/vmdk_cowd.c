@@ -10,8 +10,6 @@
 #include "vmdk/vmdk_internal.h"
 #include "lib/util.h"
 
-#define COWD_MAGIC 0x44574f43u /* "COWD" */
-
 /* Offsets of the COWD header fields. */
 enum {
     COWD_MAGIC_OFF = 0,
@@ -28,7 +26,7 @@ enum {
 int vmdk_cowd_parse_header(const uint8_t h[VMDK_COWD_HEADER_SIZE], uint64_t file_size,
                            vmdk_sparse_info *info, const char *name, vb_diag *diag) {
     vb_memset(info, 0, sizeof(*info));
-    if (vb_le32(h + COWD_MAGIC_OFF) != COWD_MAGIC)
+    if (vb_le32(h + COWD_MAGIC_OFF) != VMDK_COWD_MAGIC)
         return vb_fail(diag, VB_EFORMAT, "%s: no COWD sparse header magic", name);
     info->format = VMDK_SPARSE_COWD;
     info->version = vb_le32(h + COWD_VERSION);

@@ -9,6 +9,10 @@
 
 #define VMDK_SECTOR 512u
 
+/* Sparse extent magics, as the first 4 bytes read as a little-endian u32. */
+#define VMDK_KDMV_MAGIC 0x564d444bu /* "KDMV" */
+#define VMDK_COWD_MAGIC 0x44574f43u /* "COWD" */
+
 /* What one stretch of a link or extent holds (see vmdk_piece). */
 typedef enum vmdk_piece_kind {
     VMDK_PIECE_DATA,       /* stored bytes at src/file_offset */

@@ -9,9 +9,6 @@
 #include "vmdk/vmdk_internal.h"
 #include "lib/util.h"
 
-#define KDMV_MAGIC 0x564d444bu /* "KDMV" read as LE u32 */
-#define COWD_MAGIC 0x44574f43u /* "COWD" */
-
 /* Offsets of the KDMV header fields (vmdk-format.md section 3). */
 enum {
     KDMV_MAGIC_OFF = 0,
@@ -34,7 +31,7 @@ enum {
 int vmdk_sparse_parse_header(const uint8_t h[512], uint64_t file_size, vmdk_sparse_info *info,
                              const char *name, vb_diag *diag) {
     vb_memset(info, 0, sizeof(*info));
-    if (vb_le32(h + KDMV_MAGIC_OFF) != KDMV_MAGIC)
+    if (vb_le32(h + KDMV_MAGIC_OFF) != VMDK_KDMV_MAGIC)
         return vb_fail(diag, VB_EFORMAT, "%s: no KDMV sparse header magic", name);
     info->format = VMDK_SPARSE_KDMV;
     info->version = vb_le32(h + KDMV_VERSION);
@@ -129,7 +126,7 @@ static int read_start(vmdk_disk *disk, const vb_source *src, const char *name, u
 int vmdk_sparse_read_header(vmdk_disk *disk, const vb_source *src, const char *name,
                             vmdk_sparse_format expect, vmdk_sparse_info *info) {
     const uint8_t *h = disk->scratch;
-    uint32_t magic = expect == VMDK_SPARSE_COWD ? COWD_MAGIC : 0;
+    uint32_t magic = expect == VMDK_SPARSE_COWD ? VMDK_COWD_MAGIC : 0;
     int r;
     if (magic == 0) {
         r = read_start(disk, src, name, KDMV_HEADER_SIZE, "a sparse extent header");
@@ -137,9 +134,9 @@ int vmdk_sparse_read_header(vmdk_disk *disk, const vb_source *src, const char *n
             return r;
         magic = vb_le32(h);
     }
-    if (magic == KDMV_MAGIC || expect == VMDK_SPARSE_KDMV)
+    if (magic == VMDK_KDMV_MAGIC || expect == VMDK_SPARSE_KDMV)
         return vmdk_sparse_parse_header(h, src->size, info, name, &disk->diag);
-    if (magic != COWD_MAGIC)
+    if (magic != VMDK_COWD_MAGIC)
         return vb_fail(&disk->diag, VB_EFORMAT,
                        "%s: not a sparse extent (magic %02x %02x %02x %02x, want KDMV or COWD)",
                        name, h[0], h[1], h[2], h[3]);
