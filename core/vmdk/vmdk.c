@@ -48,20 +48,17 @@ const char *vmdk_extent_type_name(vmdk_extent_type type) {
 }
 
 /* The descriptor's words (RW, SPARSE...) are the names, in any case. */
-bool vmdk_access_find(const char *s, size_t n, vmdk_access *ret) {
+static int find_name(const char *const *names, size_t count, const char *s, size_t n) {
     unsigned v;
-    if (!vb_name_find(access_names, VB_ARRAY_SIZE(access_names), s, n, &v))
-        return false;
-    *ret = (vmdk_access)v;
-    return true;
+    return vb_name_find(names, count, s, n, &v) ? (int)v : -1;
 }
 
-bool vmdk_extent_type_find(const char *s, size_t n, vmdk_extent_type *ret) {
-    unsigned v;
-    if (!vb_name_find(extent_type_names, VB_ARRAY_SIZE(extent_type_names), s, n, &v))
-        return false;
-    *ret = (vmdk_extent_type)v;
-    return true;
+int vmdk_access_find(const char *s, size_t n) {
+    return find_name(access_names, VB_ARRAY_SIZE(access_names), s, n);
+}
+
+int vmdk_extent_type_find(const char *s, size_t n) {
+    return find_name(extent_type_names, VB_ARRAY_SIZE(extent_type_names), s, n);
 }
 
 const char *vmdk_stream_layout_name(vmdk_stream_layout layout) {

@@ -121,11 +121,13 @@ static int parse_extent(parser *p, vmdk_access access, span rest) {
         return fail_line(p, VB_EDESCRIPTOR, "unterminated quote in", rest);
     if (r == 0)
         return fail_line(p, VB_EDESCRIPTOR, "extent line has no type:", rest);
-    if (!vmdk_extent_type_find(tok.s, tok.n, &ext->type)) {
+    int type = vmdk_extent_type_find(tok.s, tok.n);
+    if (type < 0) {
         if (vb_strn_ieq(tok.s, tok.n, "SESPARSE"))
             return fail_line(p, VB_EUNSUPPORTED, "extent type not supported:", tok);
         return fail_line(p, VB_EDESCRIPTOR, "unknown extent type", tok);
     }
+    ext->type = (vmdk_extent_type)type;
 
     r = next_token(&rest, &tok, &quoted);
     if (r < 0)
@@ -222,12 +224,12 @@ static int parse_line(parser *p, span line) {
     size_t w = 0;
     while (w < line.n && !vb_isspace(line.s[w]) && line.s[w] != '=')
         w++;
-    vmdk_access access;
-    if (w < line.n && vb_isspace(line.s[w]) && vmdk_access_find(line.s, w, &access)) {
+    int access = w < line.n && vb_isspace(line.s[w]) ? vmdk_access_find(line.s, w) : -1;
+    if (access >= 0) {
         /* "RW = x" would be a key, not an extent line. */
         span after = trim((span){line.s + w, line.n - w});
         if (!(after.n && after.s[0] == '='))
-            return parse_extent(p, access, after);
+            return parse_extent(p, (vmdk_access)access, after);
     }
     for (size_t i = 0; i < line.n; i++)
         if (line.s[i] == '=')

@@ -41,11 +41,11 @@ const char *vmdk_pool_add(vmdk_disk *disk, const char *s, size_t n);
 
 /* ---- enum names (vmdk.c) ---- */
 
-/* The access or extent type whose name (vmdk_access_name,
+/* The vmdk_access or vmdk_extent_type whose name (vmdk_access_name,
  * vmdk_extent_type_name) equals s[0..n) ignoring case: the words of a
- * descriptor's extent lines. False when none does. */
-bool vmdk_access_find(const char *s, size_t n, vmdk_access *ret);
-bool vmdk_extent_type_find(const char *s, size_t n, vmdk_extent_type *ret);
+ * descriptor's extent lines. -1 when none does. */
+int vmdk_access_find(const char *s, size_t n);
+int vmdk_extent_type_find(const char *s, size_t n);
 
 /* ---- descriptor (vmdk_descriptor.c) ---- */
 
