@@ -9,7 +9,7 @@ corpus=$(realpath -m "$1")
 work=$(realpath -m "$2")
 export MTOOLS_SKIP_CHECK=1 LC_ALL=C.UTF-8
 rm -rf "$work"
-mkdir -p "$work" "$corpus"/{descriptor,fat,part,vmdk,ext4}
+mkdir -p "$work" "$corpus"/{descriptor,fat,part,vmdk,ext4,volume}
 cd "$work"
 
 # trim FILE: cut after the last sector holding a non-zero byte.
@@ -87,4 +87,21 @@ mkext ext4-inline.img -t ext4 -I 256 -O ^has_journal,inline_data
 cp ext2.img "$corpus/ext4/seed-mke2fs-ext2"
 cp ext4.img "$corpus/ext4/seed-mke2fs-ext4"
 cp ext4-inline.img "$corpus/ext4/seed-mke2fs-ext4-inline"
+
+# ---- a GPT disk for the volume finder: an ESP without the kernel, then an
+# ext2 partition holding /boot/vmlinuz (the loader's rule must pick 2) ------
+mkfs.fat -C -F 12 -n ESP -i 1234ABCD -s 1 -r 16 esp.img 64 > /dev/null
+mmd -i esp.img ::/EFI ::/EFI/BOOT
+mcopy -i esp.img hello.txt ::/EFI/BOOT/BOOTX64.EFI
+truncate -s 1M vol.img
+sgdisk -a 1 -U 11111111-2222-3333-4444-555555555555 \
+    -n 1:34:+64K -t 1:EF00 -c 1:"EFI system" \
+    -n 2:0:+64K -t 2:8300 -c 2:"root" vol.img > /dev/null
+dd if=esp.img of=vol.img bs=512 seek=34 conv=notrunc status=none
+dd if=ext2.img of=vol.img bs=512 seek=$((34 + 128)) conv=notrunc status=none
+truncate -s $((1024 * 1024 - 33 * 512)) vol.img # drop the backup GPT, then
+trim vol.img                                    # the zeros before it
+cp vol.img "$corpus/volume/seed-sgdisk-fat-ext2"
+cp fat12.img "$corpus/volume/seed-whole-disk-fat12"
+
 echo "mkseeds.sh: seeds written to $corpus"
