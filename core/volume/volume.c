@@ -114,9 +114,7 @@ int volume_find(volume *v, const vb_source *disk, const volume_spec *spec, const
     v->first_skipped = NULL;
     vb_diag_clear(&v->skipped);
     v->disk_inner = disk;
-    v->disk.ctx = v;
-    v->disk.size = disk->size;
-    v->disk.read = disk_read;
+    v->disk = (vb_source){.ctx = v, .size = disk->size, .read = disk_read};
 
     int r = part_read(&v->table, &v->disk, 0);
     if (r == VB_EFORMAT && !named) {
