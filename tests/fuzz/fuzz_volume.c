@@ -76,8 +76,8 @@ static void run_disk(const uint8_t *data, size_t size, uint64_t disk_size) {
         volume_spec spec;
         if (cases[i].spec)
             volume_spec_parse(cases[i].spec, &spec);
-        int r = volume_find(&v, &disk, cases[i].spec ? &spec : NULL, cases[i].path,
-                            cases[i].open_file);
+        int r =
+            volume_find(&v, &disk, cases[i].spec ? &spec : NULL, cases[i].path, cases[i].open_file);
         check_result(&cases[i], r);
         if (r == VB_ENOTFOUND && cases[i].spec && v.has_table && !v.entry)
             FUZZ_ASSERT(!v.mounted);
