@@ -10,21 +10,6 @@
 #include "part/part_impl.h"
 #include "lib/util.h"
 
-/* Boot record layout (MBR and EBR), offsets in bytes. */
-#define MBR_DISK_SIGNATURE 440 /* u32 */
-#define MBR_ENTRIES        446 /* 4 entries of 16 bytes */
-#define MBR_ENTRY_SIZE     16
-#define MBR_BOOT_SIGNATURE 510 /* 0x55 0xAA */
-#define MBR_SECTOR_BYTES   512
-
-/* Partition entry, offsets in bytes. */
-#define MBR_ENT_STATUS    0 /* 0x00, or 0x80 for bootable */
-#define MBR_ENT_TYPE      4
-#define MBR_ENT_FIRST_LBA 8  /* u32, relative (see the EBR rules) */
-#define MBR_ENT_SECTORS   12 /* u32 */
-
-#define MBR_TYPE_PROTECTIVE 0xEE
-
 static bool mbr_is_extended(uint8_t type) {
     return type == 0x05 || type == 0x0F || type == 0x85;
 }
@@ -37,10 +22,6 @@ static bool mbr_is_fat_boot_sector(const uint8_t *s) {
     bool jump = (s[0] == 0xEB && s[2] == 0x90) || s[0] == 0xE9;
     bool fat = vb_memcmp(s + 54, "FAT", 3) == 0 || vb_memcmp(s + 82, "FAT", 3) == 0;
     return jump && fat && bps >= 512 && bps <= 4096 && vb_is_pow2_u64(bps);
-}
-
-static bool mbr_has_boot_signature(const uint8_t *sector) {
-    return sector[MBR_BOOT_SIGNATURE] == 0x55 && sector[MBR_BOOT_SIGNATURE + 1] == 0xAA;
 }
 
 /* Records a partition [lba, lba + sectors) after checking it fits the disk. */
@@ -95,7 +76,7 @@ static int mbr_read_logicals(part_table *t, const vb_source *disk, uint64_t ext_
         if (r)
             return vb_fail(&t->diag, r, "cannot read EBR at LBA %llu: %s", (unsigned long long)ebr,
                            vb_err_message(r));
-        if (!mbr_has_boot_signature(s))
+        if (!part_table_mbr_signed(s))
             return vb_fail(&t->diag, VB_ECORRUPT, "MBR: EBR at LBA %llu has no 0x55AA signature",
                            (unsigned long long)ebr);
         const uint8_t *logical = s + MBR_ENTRIES;
@@ -128,7 +109,7 @@ static int mbr_parse(part_table *table, const vb_source *disk, uint32_t sector_s
     r = vb_source_read(disk, 0, s, MBR_SECTOR_BYTES);
     if (r)
         return vb_fail(&table->diag, r, "cannot read the MBR: %s", vb_err_message(r));
-    if (!mbr_has_boot_signature(s))
+    if (!part_table_mbr_signed(s))
         return vb_fail(&table->diag, VB_EFORMAT, "no MBR: sector 0 has no 0x55AA signature");
     if (mbr_is_fat_boot_sector(s))
         return vb_fail(&table->diag, VB_EFORMAT,

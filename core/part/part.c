@@ -4,27 +4,23 @@
 #include "part/part_impl.h"
 #include "lib/util.h"
 
-#define MBR_SIGNATURE_OFFSET 510
-#define MBR_ENTRIES_OFFSET   446
-#define MBR_TYPE_PROTECTIVE  0xEE
-
 int part_read(part_table *table, const vb_source *disk, uint32_t sector_size) {
     uint32_t ss;
     int r = part_table_begin(table, PART_SCHEME_NONE, disk, sector_size, &ss);
     if (r)
         return r;
-    if (disk->size < 512)
+    if (disk->size < MBR_SECTOR_BYTES)
         return vb_fail(&table->diag, VB_EFORMAT,
                        "no partition table: disk is %llu bytes, less than one sector",
                        (unsigned long long)disk->size);
     uint8_t *mbr = table->io;
-    r = vb_source_read(disk, 0, mbr, 512);
+    r = vb_source_read(disk, 0, mbr, MBR_SECTOR_BYTES);
     if (r)
         return vb_fail(&table->diag, r, "cannot read sector 0: %s", vb_err_message(r));
-    bool has_mbr = mbr[MBR_SIGNATURE_OFFSET] == 0x55 && mbr[MBR_SIGNATURE_OFFSET + 1] == 0xAA;
+    bool has_mbr = part_table_mbr_signed(mbr);
     bool protective = false;
     for (int k = 0; has_mbr && k < 4; k++)
-        if (mbr[MBR_ENTRIES_OFFSET + 16 * k + 4] == MBR_TYPE_PROTECTIVE)
+        if (mbr[MBR_ENTRIES + MBR_ENTRY_SIZE * k + MBR_ENT_TYPE] == MBR_TYPE_PROTECTIVE)
             protective = true;
     if (protective || part_table_has_gpt_signature(disk, ss))
         return gpt_read(table, disk, ss);

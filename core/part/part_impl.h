@@ -5,6 +5,25 @@
 
 #include "part/part.h"
 
+/* Boot record layout (MBR and EBR, read by part.c and mbr.c), offsets in
+ * bytes. */
+#define MBR_DISK_SIGNATURE 440 /* u32 */
+#define MBR_ENTRIES        446 /* 4 entries of 16 bytes */
+#define MBR_ENTRY_SIZE     16
+#define MBR_BOOT_SIGNATURE 510 /* 0x55 0xAA */
+#define MBR_SECTOR_BYTES   512
+
+/* Partition entry, offsets in bytes. */
+#define MBR_ENT_STATUS    0 /* 0x00, or 0x80 for bootable */
+#define MBR_ENT_TYPE      4
+#define MBR_ENT_FIRST_LBA 8  /* u32, relative (see the EBR rules) */
+#define MBR_ENT_SECTORS   12 /* u32 */
+
+#define MBR_TYPE_PROTECTIVE 0xEE
+
+/* True when a boot record sector (MBR_SECTOR_BYTES) ends in 0x55 0xAA. */
+bool part_table_mbr_signed(const uint8_t *sector);
+
 /* Empties the table and records the scheme and sector size. */
 void part_table_reset(part_table *table, part_scheme scheme, uint32_t sector_size);
 

@@ -23,6 +23,10 @@ part_entry *part_table_add(part_table *table, uint32_t index) {
     return e;
 }
 
+bool part_table_mbr_signed(const uint8_t *sector) {
+    return sector[MBR_BOOT_SIGNATURE] == 0x55 && sector[MBR_BOOT_SIGNATURE + 1] == 0xAA;
+}
+
 bool part_table_has_gpt_signature(const vb_source *disk, uint64_t offset) {
     uint8_t sig[8];
     if (vb_source_read(disk, offset, sig, sizeof(sig)) != 0)
