@@ -71,13 +71,17 @@ const char *vmdk_walk_end_name(vmdk_walk_end end) {
 }
 
 /* True when buf looks like descriptor text: no control bytes other than
- * whitespace (trailing NUL padding allowed), and a word only descriptors
- * have near the start. */
+ * whitespace, and a word only descriptors have near the start. The text
+ * ends at the first NUL; only NULs may follow it, except after a text
+ * that ends with a line break: a writer that rewrites a descriptor in
+ * place with a shorter one (QEMU, when a new CID has fewer hex digits)
+ * leaves the old text's last bytes after the new NUL. */
 static bool looks_like_descriptor(const uint8_t *buf, size_t n) {
     size_t text = 0;
     while (text < n && buf[text] != 0)
         text++;
-    for (size_t i = text; i < n; i++)
+    bool whole_lines = text > 0 && buf[text - 1] == '\n';
+    for (size_t i = text; i < n && !whole_lines; i++)
         if (buf[i] != 0)
             return false;
     for (size_t i = 0; i < text; i++)

@@ -362,6 +362,19 @@ TEST(test_probe) {
         vb_memsource_init(&mem, cases[i].data, cases[i].size, &src);
         CHECK_ERR(vmdk_probe(&src), cases[i].want);
     }
+    /* Regression: QEMU rewrites a descriptor in place when it sets a new
+     * CID; one with fewer hex digits leaves the old text's last bytes after
+     * the NUL ("...\n\0\n\0..."). Seen as an intermittent "not a VMDK
+     * file" on qemu-img images. After a text that does not end with a line
+     * break, anything but NULs still means "not a descriptor". */
+    static const char rewritten[] = "# Disk DescriptorFile\nCID=9b0212\n\0\n\0\0";
+    static const char cut[] = "# Disk DescriptorFile\nCID=9b0212\0\n\0";
+    vb_memsource rmem;
+    vb_source rsrc;
+    vb_memsource_init(&rmem, rewritten, sizeof(rewritten), &rsrc);
+    CHECK_ERR(vmdk_probe(&rsrc), VMDK_KIND_DESCRIPTOR);
+    vb_memsource_init(&rmem, cut, sizeof(cut), &rsrc);
+    CHECK_ERR(vmdk_probe(&rsrc), VB_EFORMAT);
     /* Embedded-descriptor padding (NULs after the text) is fine. */
     char padded[512] = "createType=\"x\"\n";
     vb_memsource mem;
