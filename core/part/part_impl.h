@@ -24,9 +24,6 @@
 /* True when a boot record sector (MBR_SECTOR_BYTES) ends in 0x55 0xAA. */
 bool part_table_mbr_signed(const uint8_t *sector);
 
-/* Empties the table and records the scheme and sector size. */
-void part_table_reset(part_table *table, part_scheme scheme, uint32_t sector_size);
-
 /* Appends a zeroed entry (index set) and returns it, or NULL when the table
  * is full (the caller reports VB_ELIMIT). */
 part_entry *part_table_add(part_table *table, uint32_t index);

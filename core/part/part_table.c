@@ -4,7 +4,7 @@
 #include "part/part_impl.h"
 #include "lib/util.h"
 
-void part_table_reset(part_table *table, part_scheme scheme, uint32_t sector_size) {
+static void table_reset(part_table *table, part_scheme scheme, uint32_t sector_size) {
     table->scheme = scheme;
     table->sector_size = sector_size;
     table->count = 0;
@@ -36,7 +36,7 @@ bool part_table_has_gpt_signature(const vb_source *disk, uint64_t offset) {
 
 int part_table_begin(part_table *table, part_scheme scheme, const vb_source *disk,
                      uint32_t sector_size, uint32_t *ret_size) {
-    part_table_reset(table, scheme, 0);
+    table_reset(table, scheme, 0);
     if (sector_size == 512 || sector_size == 4096) {
         *ret_size = sector_size;
         return 0;

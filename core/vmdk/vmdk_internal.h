@@ -192,11 +192,6 @@ void vmdk_cache_drop(vmdk_table_block *block);
 /* Validates a flat-type extent against its file size. */
 int vmdk_flat_open(vmdk_disk *disk, unsigned extent_index);
 
-/* Maps byte offset off of link link_index (which may lie past the link's
- * capacity: a parent smaller than its child reads as a hole there). */
-int vmdk_link_map(vmdk_disk *disk, unsigned link_index, uint64_t off, uint64_t max_len,
-                  vmdk_piece *ret_piece);
-
 /* ---- read failures (vmdk_read_failed.c) ---- */
 
 /* Records a platform read failure of file with a detail in *diag. */

@@ -24,8 +24,10 @@ static unsigned find_extent(const vmdk_disk *disk, const vmdk_link *link, uint64
     return lo;
 }
 
-int vmdk_link_map(vmdk_disk *disk, unsigned link_index, uint64_t off, uint64_t max_len,
-                  vmdk_piece *ret_piece) {
+/* Maps byte offset off of link link_index (which may lie past the link's
+ * capacity: a parent smaller than its child reads as a hole there). */
+static int link_map(vmdk_disk *disk, unsigned link_index, uint64_t off, uint64_t max_len,
+                    vmdk_piece *ret_piece) {
     const vmdk_link *link = &disk->links[link_index];
     uint64_t link_bytes = link->sectors * VMDK_SECTOR;
     vb_memset(ret_piece, 0, sizeof(*ret_piece));
@@ -91,7 +93,7 @@ static int link_read(vmdk_disk *disk, unsigned link_index, uint64_t off, uint8_t
     pending_read p = {NULL, 0, NULL, 0};
     while (len) {
         vmdk_piece piece;
-        int r = vmdk_link_map(disk, link_index, off, len, &piece);
+        int r = link_map(disk, link_index, off, len, &piece);
         if (r)
             return r;
         const vmdk_extent *ext = &disk->extents[piece.extent];
@@ -164,7 +166,7 @@ void vmdk_disk_source(vmdk_disk *disk, vb_source *ret_source) {
 static int chain_map(vmdk_disk *disk, uint64_t off, uint64_t max_len, vmdk_piece *ret_piece,
                      unsigned *ret_link) {
     for (unsigned li = 0;; li++) {
-        int r = vmdk_link_map(disk, li, off, max_len, ret_piece);
+        int r = link_map(disk, li, off, max_len, ret_piece);
         if (r)
             return r;
         if (ret_piece->kind != VMDK_PIECE_HOLE || li + 1 >= disk->link_count) {
