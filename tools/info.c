@@ -66,6 +66,14 @@ static void print_text(const tool_args *args, const vmdk_disk *disk) {
                 printf("  parent:     %s\n", link->parent_hint);
             if (link->encoding)
                 printf("  encoding:   %s\n", link->encoding);
+            printf("  descriptor: %" PRIu32 " bytes of text in %" PRIu32 " bytes read; ",
+                   link->descriptor_text, link->descriptor_area);
+            if (link->descriptor_tail)
+                printf("%" PRIu32 " non-NUL bytes after its NUL (ignored: left by an in-place "
+                       "rewrite)\n",
+                       link->descriptor_tail);
+            else
+                printf("nothing after its NUL\n");
         }
         printf("  sectors:    %" PRIu64 "\n", link->sectors);
         printf("  extents:    %u\n", link->extent_count);
@@ -147,6 +155,9 @@ static void print_json(const tool_args *args, const vmdk_disk *disk) {
         json_key_string("parent_hint", link->parent_hint);
         printf(", ");
         json_key_string("encoding", link->encoding);
+        printf(", \"descriptor_text_bytes\": %" PRIu32 ", \"descriptor_area_bytes\": %" PRIu32
+               ", \"descriptor_tail_bytes\": %" PRIu32,
+               link->descriptor_text, link->descriptor_area, link->descriptor_tail);
         printf(", \"sectors\": %" PRIu64 ", \"ddb\": {", link->sectors);
         for (unsigned d = 0; d < link->ddb_count; d++) {
             printf("%s", d ? ", " : "");

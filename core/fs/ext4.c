@@ -192,7 +192,7 @@ int ext4_probe(ext4_fs *fs, const vb_source *src, vb_diag *d) {
                        (unsigned long long)src->size);
     int r = vb_source_read(src, SB_OFFSET, sb, sizeof(sb));
     if (r)
-        return vb_fail(d, r, "cannot read the ext2/3/4 superblock: %s", vb_err_message(r));
+        return vb_fail_read(d, r, "ext2/3/4 superblock", SB_OFFSET, sizeof(sb));
     return ext4_parse_super(fs, sb, d);
 }
 

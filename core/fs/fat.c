@@ -157,7 +157,7 @@ int fat_probe(fat_fs *fs, const vb_source *src, vb_diag *d) {
                        (unsigned long long)src->size);
     int r = vb_source_read(src, 0, boot, sizeof(boot));
     if (r)
-        return vb_fail(d, r, "cannot read the boot sector: %s", vb_err_message(r));
+        return vb_fail_read(d, r, "FAT boot sector", 0, sizeof(boot));
     return fat_parse_bpb(fs, boot, d);
 }
 

@@ -151,3 +151,8 @@ size_t vb_format(char *buf, size_t cap, const char *fmt, ...) {
     va_end(ap);
     return n;
 }
+
+int vb_fail_read(vb_diag *diag, int err, const char *what, uint64_t offset, uint64_t len) {
+    return vb_fail(diag, err, "%s: read of %llu bytes at offset %llu failed: %s", what,
+                   (unsigned long long)len, (unsigned long long)offset, vb_err_message(err));
+}

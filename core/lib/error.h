@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "vb_config.h"
 
 typedef enum vb_err {
@@ -43,6 +44,11 @@ typedef struct vb_diag {
 /* Records err and a printf-style detail in diag (which may be NULL) and
  * returns err, so failures read: return vb_fail(d, VB_ECORRUPT, "...", x); */
 int vb_fail(vb_diag *diag, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Records a failed read of len bytes at offset in `what` (a file name, or
+ * the structure being read) as "WHAT: read of LEN bytes at OFFSET failed:
+ * MESSAGE", keeping the read's own code. Returns err. */
+int vb_fail_read(vb_diag *diag, int err, const char *what, uint64_t offset, uint64_t len);
 
 /* Clears diag to "no error". */
 void vb_diag_clear(vb_diag *diag);

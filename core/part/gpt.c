@@ -71,9 +71,11 @@ static int gpt_read_header(part_table *t, const vb_source *disk, uint64_t lba, g
     uint64_t sectors = disk->size / ss;
     uint8_t *h = t->io;
     int r = vb_source_read(disk, lba * ss, h, ss);
-    if (r)
-        return vb_fail(&t->diag, r, "cannot read GPT header at LBA %llu: %s",
-                       (unsigned long long)lba, vb_err_message(r));
+    if (r) {
+        char what[40];
+        vb_format(what, sizeof(what), "GPT header at LBA %llu", (unsigned long long)lba);
+        return vb_fail_read(&t->diag, r, what, lba * ss, ss);
+    }
     if (vb_memcmp(h + GPT_HDR_SIGNATURE, "EFI PART", 8) != 0)
         return vb_fail(&t->diag, VB_EFORMAT, "no GPT header at LBA %llu", (unsigned long long)lba);
     uint32_t header_size = vb_le32(h + GPT_HDR_SIZE);
@@ -181,8 +183,7 @@ static int gpt_read_entries(part_table *t, const vb_source *disk, uint64_t heade
         size_t bytes = (size_t)n * hdr->entry_size;
         int r = vb_source_read(disk, offset, t->io, bytes);
         if (r)
-            return vb_fail(&t->diag, r, "cannot read GPT entries at byte %llu: %s",
-                           (unsigned long long)offset, vb_err_message(r));
+            return vb_fail_read(&t->diag, r, "GPT entries", offset, bytes);
         crc = crc32_update(crc, t->io, bytes);
         for (uint32_t i = 0; i < n && !entry_err; i++)
             entry_err = gpt_add_entry(t, disk, slot + i, t->io + (size_t)i * hdr->entry_size);

@@ -73,9 +73,11 @@ static int mbr_read_logicals(part_table *t, const vb_source *disk, uint64_t ext_
                            (unsigned long long)ext_sectors);
         uint8_t *s = t->io;
         int r = vb_source_read(disk, ebr * t->sector_size, s, MBR_SECTOR_BYTES);
-        if (r)
-            return vb_fail(&t->diag, r, "cannot read EBR at LBA %llu: %s", (unsigned long long)ebr,
-                           vb_err_message(r));
+        if (r) {
+            char what[40];
+            vb_format(what, sizeof(what), "EBR at LBA %llu", (unsigned long long)ebr);
+            return vb_fail_read(&t->diag, r, what, ebr * t->sector_size, MBR_SECTOR_BYTES);
+        }
         if (!part_table_mbr_signed(s))
             return vb_fail(&t->diag, VB_ECORRUPT, "MBR: EBR at LBA %llu has no 0x55AA signature",
                            (unsigned long long)ebr);
@@ -108,7 +110,7 @@ static int mbr_parse(part_table *table, const vb_source *disk, uint32_t sector_s
     uint8_t *s = table->io;
     r = vb_source_read(disk, 0, s, MBR_SECTOR_BYTES);
     if (r)
-        return vb_fail(&table->diag, r, "cannot read the MBR: %s", vb_err_message(r));
+        return vb_fail_read(&table->diag, r, "MBR", 0, MBR_SECTOR_BYTES);
     if (!part_table_mbr_signed(s))
         return vb_fail(&table->diag, VB_EFORMAT, "no MBR: sector 0 has no 0x55AA signature");
     if (mbr_is_fat_boot_sector(s))

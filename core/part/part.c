@@ -16,13 +16,16 @@ int part_read(part_table *table, const vb_source *disk, uint32_t sector_size) {
     uint8_t *mbr = table->io;
     r = vb_source_read(disk, 0, mbr, MBR_SECTOR_BYTES);
     if (r)
-        return vb_fail(&table->diag, r, "cannot read sector 0: %s", vb_err_message(r));
+        return vb_fail_read(&table->diag, r, "sector 0", 0, MBR_SECTOR_BYTES);
     bool has_mbr = part_table_mbr_signed(mbr);
     bool protective = false;
     for (int k = 0; has_mbr && k < 4; k++)
         if (mbr[MBR_ENTRIES + MBR_ENTRY_SIZE * k + MBR_ENT_TYPE] == MBR_TYPE_PROTECTIVE)
             protective = true;
-    if (protective || part_table_has_gpt_signature(disk, ss))
+    int gpt = protective ? 1 : part_table_gpt_signature(table, disk, ss);
+    if (gpt < 0)
+        return gpt;
+    if (gpt)
         return gpt_read(table, disk, ss);
     if (has_mbr)
         return mbr_read(table, disk, ss);

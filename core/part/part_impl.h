@@ -31,11 +31,13 @@ part_entry *part_table_add(part_table *table, uint32_t index);
 /* Resets the table for scheme (sector size 0 until the caller records it)
  * and settles the sector size: 512 or 4096 as given, or detected for 0 (a
  * GPT signature at byte 4096 and not at byte 512 means 4096). Returns 0 and
- * *ret_size, or VB_EINVAL with table->diag set. */
+ * *ret_size, or VB_EINVAL or a failed read's error with table->diag set. */
 int part_table_begin(part_table *table, part_scheme scheme, const vb_source *disk,
                      uint32_t sector_size, uint32_t *ret_size);
 
-/* True when the 8 bytes at offset are "EFI PART" (false on read errors). */
-bool part_table_has_gpt_signature(const vb_source *disk, uint64_t offset);
+/* 1 when the 8 bytes at offset are "EFI PART", 0 when not or when the disk
+ * ends before them; a failed read is its own error (table->diag set), never
+ * "no signature". */
+int part_table_gpt_signature(part_table *table, const vb_source *disk, uint64_t offset);
 
 #endif

@@ -27,10 +27,13 @@ bool part_table_mbr_signed(const uint8_t *sector) {
     return sector[MBR_BOOT_SIGNATURE] == 0x55 && sector[MBR_BOOT_SIGNATURE + 1] == 0xAA;
 }
 
-bool part_table_has_gpt_signature(const vb_source *disk, uint64_t offset) {
+int part_table_gpt_signature(part_table *table, const vb_source *disk, uint64_t offset) {
     uint8_t sig[8];
-    if (vb_source_read(disk, offset, sig, sizeof(sig)) != 0)
-        return false;
+    if (offset > disk->size || disk->size - offset < sizeof(sig))
+        return 0;
+    int r = vb_source_read(disk, offset, sig, sizeof(sig));
+    if (r)
+        return vb_fail_read(&table->diag, r, "GPT signature", offset, sizeof(sig));
     return vb_memcmp(sig, "EFI PART", 8) == 0;
 }
 
@@ -43,9 +46,10 @@ int part_table_begin(part_table *table, part_scheme scheme, const vb_source *dis
     }
     if (sector_size != 0)
         return vb_fail(&table->diag, VB_EINVAL, "sector size %u is not 512 or 4096", sector_size);
-    if (!part_table_has_gpt_signature(disk, 512) && part_table_has_gpt_signature(disk, 4096))
-        *ret_size = 4096;
-    else
-        *ret_size = 512;
+    int at512 = part_table_gpt_signature(table, disk, 512);
+    int at4096 = at512 == 0 ? part_table_gpt_signature(table, disk, 4096) : 0;
+    if (at512 < 0 || at4096 < 0)
+        return at512 < 0 ? at512 : at4096;
+    *ret_size = at4096 ? 4096 : 512;
     return 0;
 }

@@ -97,11 +97,19 @@ static bool looks_like_descriptor(const uint8_t *buf, size_t n) {
     return false;
 }
 
+size_t vmdk_probe_bytes(const vb_source *src) {
+    return (size_t)VB_MIN(src->size, (uint64_t)VMDK_PROBE_BYTES);
+}
+
 int vmdk_probe(const vb_source *src) {
-    uint8_t buf[512];
-    size_t n = (size_t)VB_MIN(src->size, (uint64_t)sizeof(buf));
-    if (n < 4 || vb_source_read(src, 0, buf, n) != 0)
+    uint8_t buf[VMDK_PROBE_BYTES];
+    size_t n = vmdk_probe_bytes(src);
+    if (n < 4)
         return VB_EFORMAT;
+    /* A failed read says nothing about the format: its own code goes up. */
+    int r = vb_source_read(src, 0, buf, n);
+    if (r)
+        return r;
     if (vb_le32(buf) == VMDK_KDMV_MAGIC)
         return VMDK_KIND_SPARSE;
     if (vb_le32(buf) == VMDK_COWD_MAGIC)

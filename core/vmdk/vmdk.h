@@ -29,7 +29,13 @@ typedef enum vmdk_kind {
     VMDK_KIND_COWD = 3,       /* "COWD" ESXi sparse */
 } vmdk_kind;
 
-/* Returns a vmdk_kind (> 0) or VB_EFORMAT. Reads at most one sector. */
+/* Bytes vmdk_probe reads: the first sector, or the whole of a smaller file. */
+#define VMDK_PROBE_BYTES 512u
+size_t vmdk_probe_bytes(const vb_source *src);
+
+/* Returns a vmdk_kind (> 0); VB_EFORMAT when the bytes are not a VMDK; or
+ * the read's own error (VB_EIO, VB_ERANGE...) when they could not be read,
+ * never VB_EFORMAT for that. Reads vmdk_probe_bytes(src) at offset 0. */
 int vmdk_probe(const vb_source *src);
 
 typedef enum vmdk_access { VMDK_ACCESS_RW, VMDK_ACCESS_RDONLY, VMDK_ACCESS_NOACCESS } vmdk_access;

@@ -247,6 +247,9 @@ void vmdk_descriptor_reset_link(vmdk_disk *disk, unsigned link_index) {
     link->create_type = "";
     link->parent_hint = NULL;
     link->encoding = NULL;
+    link->descriptor_area = 0;
+    link->descriptor_text = 0;
+    link->descriptor_tail = 0;
     link->ddb_count = 0;
     link->ddb_dropped = 0;
     link->first_extent = disk->extent_count;
@@ -264,7 +267,14 @@ int vmdk_descriptor_parse(vmdk_disk *disk, unsigned link_index, const char *text
         return vb_fail(&disk->diag, VB_ELIMIT,
                        "%s: descriptor is %zu bytes, larger than VB_DESCRIPTOR_MAX (%u)", name, len,
                        (unsigned)VB_DESCRIPTOR_MAX);
-    len = vb_strnlen(text, len); /* embedded descriptors are NUL-padded */
+    /* The text ends at the first NUL (embedded descriptors are NUL-padded);
+     * what follows is kept only as a count, for `vmdk info`. */
+    link->descriptor_area = (uint32_t)len;
+    size_t area = len;
+    len = vb_strnlen(text, len);
+    link->descriptor_text = (uint32_t)len;
+    for (size_t i = len; i < area; i++)
+        link->descriptor_tail += text[i] != 0;
     size_t pos = 0, n;
     const char *line;
     while (vb_next_line(text, len, &pos, &line, &n)) {

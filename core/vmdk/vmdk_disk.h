@@ -95,17 +95,20 @@ typedef struct vmdk_extent {
 
 /* One link of the chain (a descriptor and its extents). */
 typedef struct vmdk_link {
-    char path[VB_PATH_MAX];  /* file of this link as given to the opener (links[0]: top_name) */
-    vmdk_kind kind;          /* what that file is: DESCRIPTOR, SPARSE (embedded) or COWD */
-    bool has_descriptor;     /* false for a bare COWD / a sparse file with no descriptor */
-    uint32_t version;        /* descriptor "version" (1 when absent) */
-    uint32_t cid;            /* descriptor CID (VMDK_CID_NONE when absent) */
-    uint32_t parent_cid;     /* descriptor parentCID (VMDK_CID_NONE when absent) */
-    const char *create_type; /* createType value without quotes ("" when absent) */
-    const char *parent_hint; /* parentFileNameHint, NULL for a base link */
-    const char *encoding;    /* encoding, NULL when absent */
-    unsigned ddb_count;      /* entries used in ddb[] */
-    unsigned ddb_dropped;    /* ddb.* lines beyond VB_DDB_MAX, not kept */
+    char path[VB_PATH_MAX];   /* file of this link as given to the opener (links[0]: top_name) */
+    vmdk_kind kind;           /* what that file is: DESCRIPTOR, SPARSE (embedded) or COWD */
+    bool has_descriptor;      /* false for a bare COWD / a sparse file with no descriptor */
+    uint32_t version;         /* descriptor "version" (1 when absent) */
+    uint32_t cid;             /* descriptor CID (VMDK_CID_NONE when absent) */
+    uint32_t parent_cid;      /* descriptor parentCID (VMDK_CID_NONE when absent) */
+    const char *create_type;  /* createType value without quotes ("" when absent) */
+    const char *parent_hint;  /* parentFileNameHint, NULL for a base link */
+    const char *encoding;     /* encoding, NULL when absent */
+    uint32_t descriptor_area; /* bytes read as descriptor (file or embedded sectors) */
+    uint32_t descriptor_text; /* bytes of text before the first NUL */
+    uint32_t descriptor_tail; /* non-NUL bytes after that NUL (left by in-place rewrites) */
+    unsigned ddb_count;       /* entries used in ddb[] */
+    unsigned ddb_dropped;     /* ddb.* lines beyond VB_DDB_MAX, not kept */
     vmdk_ddb_entry ddb[VB_DDB_MAX];
     unsigned first_extent; /* index in vmdk_disk.extents */
     unsigned extent_count; /* extents of this link */

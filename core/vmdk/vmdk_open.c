@@ -147,6 +147,8 @@ static int open_link(vmdk_disk *disk, unsigned link_index) {
     vmdk_descriptor_reset_link(disk, link_index);
 
     int kind = vmdk_probe(&link->file);
+    if (kind < 0 && kind != VB_EFORMAT)
+        return vmdk_read_failed(&disk->diag, link->path, kind, 0, vmdk_probe_bytes(&link->file));
     if (kind < 0)
         return vb_fail(&disk->diag, VB_EFORMAT,
                        "%s: not a VMDK file (no descriptor text, KDMV or COWD signature)",

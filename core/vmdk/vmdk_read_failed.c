@@ -5,6 +5,5 @@
 #include "lib/util.h"
 
 int vmdk_read_failed(vb_diag *diag, const char *file, int err, uint64_t offset, uint64_t len) {
-    return vb_fail(diag, err, "%s: read of %llu bytes at offset %llu failed: %s", file,
-                   (unsigned long long)len, (unsigned long long)offset, vb_err_message(err));
+    return vb_fail_read(diag, err, file, offset, len);
 }

@@ -125,7 +125,7 @@ static int file_read(void *ctx, uint64_t offset, void *buf, size_t len) {
         }
         f->position += got;
         if (got != want)
-            return VB_EIO; /* the firmware said the file was longer */
+            return VB_ETRUNCATED; /* shorter than the firmware said at open */
         dst += got;
         len -= got;
     }

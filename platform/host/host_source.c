@@ -47,7 +47,7 @@ static int host_read(void *ctx, uint64_t offset, void *buf, size_t len) {
         if (n < 0)
             return host_errno_to_vb(errno);
         if (n == 0)
-            return VB_EIO; /* the file shrank under us */
+            return VB_ETRUNCATED; /* the file shrank since it was opened */
         p += n;
         len -= (size_t)n;
         offset += (uint64_t)n;

@@ -53,6 +53,7 @@ memdir_file *memdir_add(memdir *d, const char *name, const void *data, uint64_t 
         memcpy(f->data, data, size);
     f->size = size;
     f->fail_from = f->fail_to = 0;
+    f->fail_err = 0;
     return f;
 }
 
@@ -68,7 +69,7 @@ static int handle_read(void *ctx, uint64_t offset, void *buf, size_t len) {
     h->dir->reads++;
     h->dir->read_bytes += len;
     if (f->fail_to > f->fail_from && offset < f->fail_to && offset + len > f->fail_from)
-        return VB_EIO;
+        return f->fail_err ? f->fail_err : VB_EIO;
     memcpy(buf, f->data + offset, len);
     return 0;
 }

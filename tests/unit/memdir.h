@@ -4,8 +4,8 @@
  *
  * Files are copied in (memdir owns them). The opener counts opens, closes
  * and platform read calls, and can make reads of one byte range of a file
- * fail with VB_EIO, so tests can assert close balance, read batching and
- * error paths. */
+ * fail (with VB_EIO or a chosen code), so tests can assert close balance,
+ * read batching and error paths. */
 #ifndef VB_TEST_MEMDIR_H
 #define VB_TEST_MEMDIR_H
 
@@ -17,7 +17,8 @@ typedef struct memdir_file {
     char *name;
     uint8_t *data;
     uint64_t size;
-    uint64_t fail_from, fail_to; /* reads overlapping [from, to) fail with VB_EIO */
+    uint64_t fail_from, fail_to; /* reads overlapping [from, to) fail with fail_err */
+    int fail_err;                /* 0 means VB_EIO */
 } memdir_file;
 
 typedef struct memdir {

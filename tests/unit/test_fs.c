@@ -3,6 +3,7 @@
  * and read through one API; a GPT disk with a FAT and an ext4 partition;
  * sources holding neither; calls on an unmounted volume. */
 #include "fs/fs.h"
+#include "failsource.h"
 #include "host_source.h"
 #include "part/part.h"
 #include "test.h"
@@ -185,5 +186,24 @@ TEST(test_fs_neither) {
     CHECK_ERR(fs_diag(&vol)->err, VB_ECORRUPT);
 }
 
+/* Issue 13: a read that fails while a filesystem is probed is that read's
+ * error with its offset and length, not "no FAT or ext2/3/4 filesystem". */
+TEST(test_fs_probe_read_errors) {
+    static uint8_t buf[8192];
+    memset(buf, 0, sizeof(buf));
+    vb_memsource m;
+    vb_source src, failing;
+    vb_memsource_init(&m, buf, sizeof(buf), &src);
+    failsource f;
+    failsource_init(&f, &src, 0, 1, VB_EIO, &failing);
+    CHECK_ERR(fs_mount(&vol, &failing), VB_EIO);
+    CHECK_STR(fs_diag(&vol)->text,
+              "FAT boot sector: read of 512 bytes at offset 0 failed: I/O error");
+    failsource_init(&f, &src, 1500, 1501, VB_ERANGE, &failing);
+    CHECK_ERR(fs_mount(&vol, &failing), VB_ERANGE);
+    CHECK_STR(fs_diag(&vol)->text,
+              "ext2/3/4 superblock: read of 1024 bytes at offset 1024 failed: read out of range");
+}
+
 TEST_MAIN(TEST_ENTRY(test_fs_fat), TEST_ENTRY(test_fs_ext4), TEST_ENTRY(test_fs_gpt_disk),
-          TEST_ENTRY(test_fs_neither))
+          TEST_ENTRY(test_fs_neither), TEST_ENTRY(test_fs_probe_read_errors))

@@ -4,6 +4,7 @@
  * loops and limits). */
 #include "lib/crc32.h"
 #include "fs/fat.h"
+#include "failsource.h"
 #include "host_source.h"
 #include "part/part.h"
 #include "partfs_test.h"
@@ -620,6 +621,47 @@ TEST(test_no_partition_table) {
     CHECK_U64(t.entries[0].index, 4);
 }
 
+/* Issue 13: a read that fails while the table is probed is the read's own
+ * error with the offset and length, never "no partition table" (which
+ * would make the loader try the whole disk as a filesystem). */
+TEST(test_read_errors) {
+    static uint8_t data[4 * MIB];
+    static part_table t;
+    vb_memsource mem;
+    vb_source disk, failing;
+    vb_memsource_init(&mem, data, sizeof(data), &disk);
+    build_mbr(data, 3);
+    static const struct {
+        uint64_t from;
+        int err;
+        const char *detail;
+    } cases[] = {
+        {0, VB_EIO, "sector 0: read of 512 bytes at offset 0 failed: I/O error"},
+        /* Before issue 13 this read failing meant "no GPT": the MBR was used. */
+        {512, VB_EIO, "GPT signature: read of 8 bytes at offset 512 failed: I/O error"},
+        {512, VB_ETRUNCATED, "GPT signature: read of 8 bytes at offset 512 failed: truncated"},
+        {1024 * 512, VB_EIO,
+         "EBR at LBA 1024: read of 512 bytes at offset 524288 failed: I/O error"},
+    };
+    for (size_t i = 0; i < VB_ARRAY_SIZE(cases); i++) {
+        failsource f;
+        failsource_init(&f, &disk, cases[i].from, cases[i].from + 1, cases[i].err, &failing);
+        CHECK_ERR(part_read(&t, &failing, 0), cases[i].err);
+        CHECK_STR(t.diag.text, cases[i].detail);
+        CHECK_U64(t.count, 0);
+    }
+    /* A disk too small to hold byte 4096 has no GPT signature there: that
+     * is "absent", not a read error. */
+    static uint8_t tiny[2048];
+    tiny[510] = 0x55;
+    tiny[511] = 0xAA;
+    mbr_entry(tiny, 0, 0, 0x83, 1, 2);
+    vb_source small;
+    vb_memsource_init(&mem, tiny, sizeof(tiny), &small);
+    CHECK_ERR(part_read(&t, &small, 0), 0);
+    CHECK_U64(t.count, 1);
+}
+
 TEST(test_guid_text) {
     static const struct {
         const char *text;
@@ -665,4 +707,5 @@ TEST(test_guid_text) {
 TEST_MAIN(TEST_ENTRY(test_gpt_sgdisk), TEST_ENTRY(test_part_lookup), TEST_ENTRY(test_part_open_fat),
           TEST_ENTRY(test_mbr_sfdisk), TEST_ENTRY(test_gpt_corrupt), TEST_ENTRY(test_gpt_4096),
           TEST_ENTRY(test_gpt_small_disks), TEST_ENTRY(test_mbr_built),
-          TEST_ENTRY(test_no_partition_table), TEST_ENTRY(test_guid_text))
+          TEST_ENTRY(test_no_partition_table), TEST_ENTRY(test_read_errors),
+          TEST_ENTRY(test_guid_text))

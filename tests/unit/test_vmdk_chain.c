@@ -168,6 +168,27 @@ TEST(test_chain_errors) {
     }
 }
 
+/* Issue 13: a parent whose first sector cannot be read is reported as the
+ * read's own error with its file, offset and length, not as "not a VMDK
+ * file"; the files opened so far are closed. */
+TEST(test_parent_probe_read_error) {
+    static const grain_op none[] = {{0, 'd', 1}};
+    memdir d;
+    memdir_init(&d);
+    add_link(&d, "dir/base.vmdk", CAP, mono(0xaaaa, 0xffffffff, NULL, CAP), none, 1, NULL);
+    add_link(&d, "top.vmdk", CAP, mono(0xcccc, 0xaaaa, "dir/base.vmdk", CAP), none, 1, NULL);
+    memdir_file *base = memdir_find(&d, "dir/base.vmdk");
+    base->fail_from = 0;
+    base->fail_to = 4;
+    test_disk td;
+    CHECK_ERR(td_open(&td, &d, "top.vmdk", NULL), VB_EIO);
+    CHECK_STR(vmdk_detail(td.disk),
+              "dir/base.vmdk: read of 512 bytes at offset 0 failed: I/O error");
+    td_close(&td);
+    CHECK_U64(d.opens, d.closes);
+    memdir_free(&d);
+}
+
 /* a -> b -> a loops; a chain longer than VB_CHAIN_MAX is refused. */
 TEST(test_loop_and_depth) {
     static const grain_op none[] = {{0, 'd', 1}};
@@ -236,4 +257,5 @@ TEST(test_small_parent_and_descriptor_child) {
 }
 
 TEST_MAIN(TEST_ENTRY(test_three_links), TEST_ENTRY(test_chain_errors),
-          TEST_ENTRY(test_loop_and_depth), TEST_ENTRY(test_small_parent_and_descriptor_child))
+          TEST_ENTRY(test_parent_probe_read_error), TEST_ENTRY(test_loop_and_depth),
+          TEST_ENTRY(test_small_parent_and_descriptor_child))

@@ -416,7 +416,55 @@ TEST(test_api_misuse) {
     memdir_free(&d);
 }
 
+/* Issue 13: a read that fails while probing a link's file or a sparse
+ * extent's header is reported as that read's own error, with the file,
+ * offset and length, never as "not a VMDK file" (EFORMAT). */
+TEST(test_probe_read_errors) {
+    static const char desc[] = "# Disk DescriptorFile\nCID=12345678\nparentCID=ffffffff\n"
+                               "createType=\"monolithicFlat\"\nRW 8 FLAT \"t-flat.vmdk\" 0\n";
+    static const int codes[] = {VB_EIO, VB_ERANGE, VB_ETRUNCATED};
+    static const char *const details[] = {
+        "t.vmdk: read of 108 bytes at offset 0 failed: I/O error",
+        "t.vmdk: read of 108 bytes at offset 0 failed: read out of range",
+        "t.vmdk: read of 108 bytes at offset 0 failed: truncated",
+    };
+    CHECK_U64(strlen(desc), 108);
+    uint8_t flat[4096] = {0};
+    for (size_t i = 0; i < VB_ARRAY_SIZE(codes); i++) {
+        memdir d;
+        memdir_init(&d);
+        memdir_file *f = memdir_add_text(&d, "t.vmdk", desc);
+        memdir_add(&d, "t-flat.vmdk", flat, sizeof(flat));
+        f->fail_from = 100;
+        f->fail_to = 101;
+        f->fail_err = codes[i];
+        vb_source src;
+        CHECK_ERR(memdir_source(&d, "t.vmdk", &src), 0);
+        CHECK_ERR(vmdk_probe(&src), codes[i]);
+        memdir_source_free(&src);
+        test_disk td;
+        CHECK_ERR(td_open(&td, &d, "t.vmdk", NULL), codes[i]);
+        CHECK_STR(vmdk_detail(td.disk), details[i]);
+        td_close(&td);
+        memdir_free(&d);
+    }
+    /* A sparse extent whose header cannot be read. */
+    memdir d;
+    memdir_init(&d);
+    memdir_add_text(&d, "s.vmdk",
+                    "# Disk DescriptorFile\ncreateType=\"twoGbMaxExtentSparse\"\n"
+                    "RW 128 SPARSE \"s-s001.vmdk\"\n");
+    memdir_file *ext = memdir_add(&d, "s-s001.vmdk", flat, sizeof(flat));
+    ext->fail_from = 0;
+    ext->fail_to = 1;
+    test_disk td;
+    CHECK_ERR(td_open(&td, &d, "s.vmdk", NULL), VB_EIO);
+    CHECK_STR(vmdk_detail(td.disk), "s-s001.vmdk: read of 512 bytes at offset 0 failed: I/O error");
+    td_close(&td);
+    memdir_free(&d);
+}
+
 TEST_MAIN(TEST_ENTRY(test_custom_mix), TEST_ENTRY(test_noaccess), TEST_ENTRY(test_open_errors),
           TEST_ENTRY(test_create_types), TEST_ENTRY(test_split_sparse),
           TEST_ENTRY(test_thousand_extents), TEST_ENTRY(test_flat_batching), TEST_ENTRY(test_probe),
-          TEST_ENTRY(test_api_misuse))
+          TEST_ENTRY(test_probe_read_errors), TEST_ENTRY(test_api_misuse))

@@ -6,6 +6,7 @@
  * partition; a failing disk and a failing lookup that stop the search; and
  * the partition spec parser. */
 #include "volume/volume.h"
+#include "failsource.h"
 #include "partfs_test.h"
 #include "test.h"
 #include "lib/util.h"
@@ -87,6 +88,16 @@ TEST(test_no_table) {
     /* A named partition on a disk without a table: the table's error. */
     find(&disk, "1", "/big.bin", true, VB_EFORMAT, 0);
     CHECK(!vol.whole_disk && !vol.has_table && vol.diag == &vol.table.diag);
+    /* Issue 13: the read that looks for a GPT signature fails. Before, that
+     * meant "no table" and the whole disk was mounted as if nothing had
+     * happened; now the read's own error stops the search. */
+    failsource f;
+    vb_source failing;
+    failsource_init(&f, &disk, 512, 513, VB_EIO, &failing);
+    find(&failing, NULL, "/big.bin", true, VB_EIO, 0);
+    CHECK(!vol.whole_disk && !vol.has_table && vol.diag == &vol.table.diag);
+    CHECK_STR(vol.diag->text, "GPT signature: read of 8 bytes at offset 512 failed: I/O error");
+    CHECK_ERR(vol.disk_err, VB_EIO);
 }
 
 TEST(test_first_holding_path) {
