@@ -14,6 +14,7 @@
 ;   file: <the loaded image's FilePath as text, or "none">
 ;           (both through EFI_DEVICE_PATH_TO_TEXT_PROTOCOL; left out when
 ;           the firmware has none)
+;   tpl: <the TPL it was started at, decimal: 4 is TPL_APPLICATION>
 ;   blockio: ... (two lines), when the load options contain "vmdkboot.blockio":
 ;           the Block I/O device one level up from its DeviceHandle (the
 ;           disk its partition is on) probed with the spec's argument
@@ -45,6 +46,8 @@ ST_CONOUT       equ 64
 ST_RUNTIME      equ 88
 ST_BOOT         equ 96
 CONOUT_OUTPUT   equ 8
+BS_RAISE_TPL    equ 24
+BS_RESTORE_TPL  equ 32
 BS_ALLOC_POOL   equ 64
 BS_HANDLE_PROTO equ 152
 BS_LOCATE_DP    equ 184
@@ -68,6 +71,7 @@ LI_OPTIONS      equ 56
 
 EFI_BUFFER_TOO_SMALL equ 0x8000000000000005
 EFI_ABORTED          equ 0x8000000000000015
+TPL_HIGH_LEVEL       equ 31
 EFI_LOADER_DATA      equ 2
 EFI_RESET_SHUTDOWN   equ 2
 MAX_CMDLINE_CHARS    equ 2047
@@ -254,6 +258,20 @@ entry:
     lea rcx, [s_crlf]
     call print
 .where_done:
+    ; The TPL now (RaiseTPL returns it; RestoreTPL puts it back).
+    mov ecx, TPL_HIGH_LEVEL
+    mov rax, [boot_services]
+    call [rax + BS_RAISE_TPL]
+    mov [start_tpl], rax
+    mov rcx, rax
+    mov rax, [boot_services]
+    call [rax + BS_RESTORE_TPL]
+    lea rcx, [s_tpl]
+    call print
+    mov rcx, [start_tpl]
+    call print_dec
+    lea rcx, [s_crlf]
+    call print
     call blockio_probe
 
     ; ---- return instead of powering off? -----------------------------------------
@@ -643,6 +661,7 @@ s_file:            dw 13, 10, __utf16__('file: '), 0
 s_none:            dw __utf16__('none'), 0
 s_unknown:         dw __utf16__('?'), 0
 s_return_word:     dw __utf16__('vmdkboot.return'), 0
+s_tpl:             dw __utf16__('tpl: '), 0
 s_blockio_word:    dw __utf16__('vmdkboot.blockio'), 0
 s_blockio:         dw __utf16__('blockio: '), 0
 s_bio_none:        dw __utf16__('no parent device'), 13, 10, 0
@@ -711,6 +730,7 @@ initrd_crc:     dd 0, 0
 dp_to_text:     dq 0
 device_path:    dq 0
 dp_cursor:      dq 0
+start_tpl:      dq 0
 bio_handle:     dq 0
 bio:            dq 0
 bio_status:     dq 0
