@@ -48,7 +48,7 @@ int vmdk_descgen_text(const vmdk_descgen_params *p, char *out, size_t cap, size_
         return VB_EINVAL;
     text t = {out, cap, 0, false};
     out[0] = '\0';
-    put(&t, "# Disk DescriptorFile\nversion=1\nCID=%08x\nparentCID=%08x\ncreateType=\"%s\"\n",
+    put(&t, "# Disk DescriptorFile\nversion=1\nCID=%x\nparentCID=%x\ncreateType=\"%s\"\n",
         (unsigned)p->cid, (unsigned)p->parent_cid, vmdk_layout_type_name(p->type));
     if (p->parent_hint)
         put(&t, "parentFileNameHint=\"%s\"", p->parent_hint);
