@@ -16,18 +16,21 @@ typedef struct text {
 
 static void put(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void put(text *t, const char *fmt, ...) {
+    /* One piece at most: a name or hint (< VB_PATH_MAX) and fixed text. */
+    char piece[2 * VB_PATH_MAX + 256];
     va_list ap;
     if (t->full)
         return;
     va_start(ap, fmt);
-    size_t room = t->cap - t->len;
-    size_t n = vb_vformat(t->out + t->len, room, fmt, ap);
+    size_t n = vb_vformat(piece, sizeof(piece), fmt, ap);
     va_end(ap);
-    /* vb_vformat counts only what fits: a full buffer means it was cut. */
-    if (n + 1 >= room)
+    /* vb_vformat counts only what fits: a full piece means it was cut. */
+    if (n + 1 >= sizeof(piece) || n >= t->cap - t->len) {
         t->full = true;
-    else
-        t->len += n;
+        return;
+    }
+    vb_memcpy(t->out + t->len, piece, n + 1);
+    t->len += n;
 }
 
 static bool plain(const char *s) {
@@ -46,6 +49,9 @@ int vmdk_descgen_text(const vmdk_descgen_params *p, char *out, size_t cap, size_
         return VB_ELIMIT;
     if (!plain(p->top_name) || (p->parent_hint && !plain(p->parent_hint)))
         return VB_EINVAL;
+    if (vb_strlen(p->top_name) >= VB_PATH_MAX ||
+        (p->parent_hint && vb_strlen(p->parent_hint) >= VB_PATH_MAX))
+        return VB_ELIMIT;
     text t = {out, cap, 0, false};
     out[0] = '\0';
     put(&t, "# Disk DescriptorFile\nversion=1\nCID=%x\nparentCID=%x\ncreateType=\"%s\"\n",
