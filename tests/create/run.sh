@@ -141,6 +141,10 @@ for kind in "${KINDS[@]}"; do
     # The whole disk is 2 GiB: vmdk cat reads its first and its 2 GiB windows.
     expect_same "q-$kind" "q-$kind.vmdk" qsrc.vmdk vmdk qsrc.raw 0:$MiB $((2047 * MiB)):$((4 * MiB))
 done
+# Holes are skipped, not read: 2 GiB of disk, about 1.5 MiB read.
+"$VMDK" convert --stats qsrc.vmdk stats.vmdk 2>stats.err
+read_bytes=$(sed -n 's/.* calls, \([0-9]*\) bytes read.*/\1/p' stats.err)
+[ -n "$read_bytes" ] && [ "$read_bytes" -lt $((4 * MiB)) ] && pass || fail "stats: convert read ${read_bytes:-?} bytes of a 2 GiB disk with 1.2 MiB of data"
 # Zero grains and holes take no room: 3 MiB + 2 MiB + 68 KiB of data in
 # 64 KiB grains, plus the metadata (about 10 % of the grains are zeros).
 size=$(stat -c %s raw-monolithicSparse.vmdk)
