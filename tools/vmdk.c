@@ -1,7 +1,6 @@
 /* vmdk.c: the host command-line tool `vmdk`: command line and dispatch to
  * the subcommands. It trusts nothing in the image: core/ validates, the
  * subcommands only report. */
-#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -11,7 +10,7 @@
 static const char usage_text[] =
     "usage: vmdk COMMAND IMAGE [OPTIONS]\n"
     "\n"
-    "Reads VMware virtual disks (VMDK) with vmdkboot's reader.\n"
+    "Reads and makes VMware virtual disks (VMDK) with vmdkboot's core.\n"
     "\n"
     "commands:\n"
     "  info IMAGE [--json]          type, capacity, extents, grain size, CIDs, ddb\n"
@@ -22,6 +21,13 @@ static const char usage_text[] =
     "  ls IMAGE[@PARTITION] [PATH] [--json]\n"
     "                               list a directory (or one file) of a FAT or ext2/3/4 fs\n"
     "  get IMAGE[@PARTITION] PATH   write a file of a FAT or ext2/3/4 fs to stdout\n"
+    "  create [-t TYPE] IMAGE SIZE  a new, empty disk; TYPE: monolithicSparse (the\n"
+    "                               default), twoGbMaxExtentSparse, monolithicFlat,\n"
+    "                               twoGbMaxExtentFlat\n"
+    "  create --parent BASE IMAGE   a delta link (snapshot) over BASE, BASE's size\n"
+    "  convert [-t TYPE] [-f raw] SRC DST\n"
+    "                               copy a VMDK (chains flattened) or a raw image into\n"
+    "                               a new disk; zero grains are not stored\n"
     "\n"
     "options:\n"
     "  --allow-escape   allow absolute and '..' extent and parent paths\n"
@@ -30,41 +36,34 @@ static const char usage_text[] =
     "  --offset BYTES   cat: start here (default 0)\n"
     "  --length BYTES   cat: this many bytes (default: to the end of the disk)\n"
     "  --stats          print the platform read calls to stderr when done\n"
+    "  -t TYPE          create, convert: the kind of disk to make\n"
+    "  -f raw           convert: SRC is a raw image (default: SRC must be a VMDK)\n"
+    "  -p, -q           convert: progress on stderr on / off (default: on a terminal)\n"
+    "  --force          create, convert: overwrite IMAGE / DST and its extent files\n"
     "  -h, --help       this text\n"
     "\n"
     "PARTITION is a 1-based index, label=NAME or uuid=PARTUUID; without it, the\n"
     "first partition whose filesystem holds PATH, as the loader picks it (ls without\n"
     "PATH: the first that mounts; the whole disk if it has no partition table).\n"
     "\n"
-    "BYTES is decimal or 0x-hexadecimal, optionally followed by K, M, G or T\n"
-    "(powers of 1024) or s (512-byte sectors).\n"
+    "BYTES and SIZE are decimal or 0x-hexadecimal, optionally followed by K, M,\n"
+    "G or T (powers of 1024) or s (512-byte sectors); SIZE is rounded up to a\n"
+    "sector.\n"
     "\n"
     "exit status: 0 success (check: no problem), 1 bad or unsupported image,\n"
     "I/O error or problems found, 2 bad usage.\n";
 
-/* BYTES: decimal or 0x hex, optional K/M/G/T (x1024^n) or s (x512). */
-static bool parse_bytes(const char *s, uint64_t *ret) {
-    char *end;
-    if (!*s || *s == '-' || *s == '+' || *s == ' ')
-        return false;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 0);
-    if (errno || end == s)
-        return false;
-    /* Suffix -> shift: s is 512 bytes, K/M/G/T powers of 1024. */
-    static const char suffixes[] = "sKkMGT";
-    static const unsigned shifts[] = {9, 10, 10, 20, 30, 40};
-    uint64_t mul = 1;
-    if (*end) {
-        const char *at = strchr(suffixes, *end);
-        if (!at || end[1])
-            return false;
-        mul = 1ull << shifts[at - suffixes];
-    }
-    return !__builtin_mul_overflow((uint64_t)v, mul, ret);
-}
-
-enum { OPT_ALLOW_ESCAPE = 256, OPT_IGNORE_CID, OPT_JSON, OPT_OFFSET, OPT_LENGTH, OPT_STATS };
+enum {
+    OPT_ALLOW_ESCAPE = 256,
+    OPT_IGNORE_CID,
+    OPT_JSON,
+    OPT_OFFSET,
+    OPT_LENGTH,
+    OPT_STATS,
+    OPT_PARENT,
+    OPT_FORCE,
+    OPT_LEVEL
+};
 
 static const struct option long_options[] = {
     {"allow-escape", no_argument, NULL, OPT_ALLOW_ESCAPE},
@@ -73,6 +72,9 @@ static const struct option long_options[] = {
     {"offset", required_argument, NULL, OPT_OFFSET},
     {"length", required_argument, NULL, OPT_LENGTH},
     {"stats", no_argument, NULL, OPT_STATS},
+    {"parent", required_argument, NULL, OPT_PARENT},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"level", required_argument, NULL, OPT_LEVEL},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -85,19 +87,30 @@ typedef struct tool_command {
 } tool_command;
 
 static const tool_command commands[] = {
-    {"info", tool_cmd_info, 0, 0, true, false}, {"cat", tool_cmd_cat, 0, 0, false, true},
-    {"map", tool_cmd_map, 0, 0, true, false},   {"check", tool_cmd_check, 0, 0, false, false},
-    {"ls", tool_cmd_ls, 0, 1, true, false},     {"get", tool_cmd_get, 1, 1, false, false},
+    {"info", tool_cmd_info, 0, 0, true, false},
+    {"cat", tool_cmd_cat, 0, 0, false, true},
+    {"map", tool_cmd_map, 0, 0, true, false},
+    {"check", tool_cmd_check, 0, 0, false, false},
+    {"ls", tool_cmd_ls, 0, 1, true, false},
+    {"get", tool_cmd_get, 1, 1, false, false},
+    {"create", tool_cmd_create, 0, 1, false, false},
+    {"convert", tool_cmd_convert, 1, 1, false, false},
 };
 
 int main(int argc, char **argv) {
     tool_args args;
     const char *positional[8];
     int npos = 0;
+    bool write_options = false;
     memset(&args, 0, sizeof(args));
+    args.progress = -1;
+    args.level = -1;
     opterr = 0;
     for (;;) {
-        int c = getopt_long(argc, argv, ":h", long_options, NULL);
+        int c = getopt_long(argc, argv, ":ht:f:pqj:", long_options, NULL);
+        uint64_t number;
+        if (c == 't' || c == 'f' || c == 'p' || c == 'q' || c == 'j' || c >= OPT_PARENT)
+            write_options = true;
         if (c == -1)
             break;
         switch (c) {
@@ -117,14 +130,40 @@ int main(int argc, char **argv) {
             args.stats = true;
             break;
         case OPT_OFFSET:
-            if (!parse_bytes(optarg, &args.offset))
+            if (!tool_parse_bytes(optarg, &args.offset))
                 return tool_usage_error("--offset: not a byte count: '%s'", optarg);
             args.has_offset = true;
             break;
         case OPT_LENGTH:
-            if (!parse_bytes(optarg, &args.length))
+            if (!tool_parse_bytes(optarg, &args.length))
                 return tool_usage_error("--length: not a byte count: '%s'", optarg);
             args.has_length = true;
+            break;
+        case 't':
+            args.type = optarg;
+            break;
+        case 'f':
+            args.format = optarg;
+            break;
+        case 'p':
+        case 'q':
+            args.progress = c == 'p';
+            break;
+        case 'j':
+            if (!tool_parse_bytes(optarg, &number) || number == 0 || number > 1024)
+                return tool_usage_error("-j: not a thread count (1 to 1024): '%s'", optarg);
+            args.jobs = (unsigned)number;
+            break;
+        case OPT_LEVEL:
+            if (!tool_parse_bytes(optarg, &number) || number > 12)
+                return tool_usage_error("--level: not a deflate level (0 to 12): '%s'", optarg);
+            args.level = (int)number;
+            break;
+        case OPT_PARENT:
+            args.parent = optarg;
+            break;
+        case OPT_FORCE:
+            args.force = true;
             break;
         case ':':
             return tool_usage_error("option '%s' needs a value", argv[optind - 1]);
@@ -155,6 +194,10 @@ int main(int argc, char **argv) {
         args.extra[args.extra_count++] = positional[i];
     if (args.json && !cmd->json)
         return tool_usage_error("%s: --json is not supported", cmd->name);
+    if (write_options && cmd->run != tool_cmd_create && cmd->run != tool_cmd_convert)
+        return tool_usage_error("%s: -t, -f, -p, -q, -j, --level, --force and --parent only "
+                                "apply to create and convert",
+                                cmd->name);
     if ((args.has_offset || args.has_length) && !cmd->cat_options)
         return tool_usage_error("%s: --offset/--length only apply to cat", cmd->name);
     /* Write errors are reported through EPIPE, not a signal. */

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include "host_source.h"
 #include "vmdk/vmdk.h"
+#include "vmdk/vmdk_layout.h"
+#include "vmdk/vmdk_sink.h"
 
 /* Exit statuses (documented in README.md). */
 enum {
@@ -28,6 +30,14 @@ typedef struct tool_args {
     bool has_offset, has_length;
     uint64_t offset, length;
     vmdk_open_options open_options;
+    /* create and convert (create.c, convert.c) */
+    const char *type;   /* -t TYPE, or NULL */
+    const char *format; /* -f FORMAT (convert's SRC), or NULL */
+    const char *parent; /* --parent BASE (create), or NULL */
+    bool force;         /* --force: overwrite DST and its extent files */
+    int progress;       /* -p: 1, -q: 0, neither: -1 (on when stderr is a terminal) */
+    unsigned jobs;      /* -j N (streamOptimized convert), 0 when not given */
+    int level;          /* --level N (streamOptimized convert), -1 when not given */
 } tool_args;
 
 /* An open image: the top file, its folder opener and the disk. */
@@ -76,7 +86,72 @@ int tool_cmd_info(const tool_args *args);
 int tool_cmd_cat(const tool_args *args);
 int tool_cmd_map(const tool_args *args);
 int tool_cmd_check(const tool_args *args);
-int tool_cmd_ls(const tool_args *args);  /* fs.c */
-int tool_cmd_get(const tool_args *args); /* fs.c */
+int tool_cmd_ls(const tool_args *args);      /* fs.c */
+int tool_cmd_get(const tool_args *args);     /* fs.c */
+int tool_cmd_create(const tool_args *args);  /* create.c */
+int tool_cmd_convert(const tool_args *args); /* convert.c */
+
+/* Parses -t TYPE (NULL: monolithicSparse) into *ret; prints a usage error
+ * and returns TOOL_EXIT_USAGE when unknown (the list of kinds names
+ * streamOptimized too when stream) (create.c). */
+int tool_create_type(const char *name, bool stream, vmdk_create_type *ret);
+
+/* BYTES / SIZE: decimal or 0x hex, optional K/M/G/T (x1024^n) or s (x512)
+ * (bytes.c). False when s is not such a number or it overflows. */
+bool tool_parse_bytes(const char *s, uint64_t *ret);
+
+/* What `vmdk convert` reads: a raw image or any VMDK chain (convert.c). */
+typedef struct tool_input {
+    const char *path;
+    tool_image image;  /* a VMDK: open; disk != NULL */
+    vb_source raw;     /* a raw image (image.disk == NULL) */
+    uint64_t size;     /* bytes of the raw file, or the disk's capacity */
+    uint64_t capacity; /* bytes the output holds: size rounded up to a sector */
+} tool_input;
+
+/* Opens args->image as the input of convert: a raw image when args->format
+ * is "raw", else a VMDK ("vmdk" or no -f). Prints the one-line error and
+ * returns TOOL_EXIT_IMAGE or TOOL_EXIT_USAGE, else 0 (input.c). */
+int tool_input_open(tool_input *in, const tool_args *args);
+void tool_input_close(tool_input *in);
+
+/* Reads [offset, offset + len) of the input; a raw image's bytes past its
+ * end (up to the sector) read as zeros. Returns 0 or a vb_err, after
+ * printing the one-line error. */
+int tool_input_read(tool_input *in, uint64_t offset, void *buf, size_t len);
+
+/* The files a new disk is made of, created next to its top file
+ * (sink.c): O_CREAT|O_EXCL (O_TRUNC with force); every file created is
+ * remembered so a failed create or convert removes them all. */
+typedef struct tool_sinks {
+    char folder[4096]; /* the top file's folder with its '/', or "" */
+    bool force;
+    int create_errno;                     /* errno of the last create that failed, or 0 */
+    char create_path[4096 + VB_PATH_MAX]; /* and its path */
+    char **created;                       /* paths of the files created (heap) */
+    size_t created_count, created_cap;
+    struct tool_sink_id *protect; /* files never to overwrite, even with force (heap) */
+    size_t protect_count, protect_cap;
+    vmdk_sink_folder sink_folder; /* ctx = this struct */
+} tool_sinks;
+
+/* Roots the folder next to top_path. */
+void tool_sinks_init(tool_sinks *sinks, const char *top_path, bool force);
+/* Refuses, from now on, to create over the file at path (SRC and its
+ * extents: --force must not truncate what convert reads). Missing files
+ * are ignored. */
+void tool_sinks_protect(tool_sinks *sinks, const char *path);
+/* Prints the one-line error of a writer failure: the create errno when a
+ * file could not be created, else the writer's detail. */
+void tool_sinks_error(const tool_sinks *sinks, const char *top_path, int err, const char *detail);
+/* Removes every file created (after a failure). */
+void tool_sinks_remove(tool_sinks *sinks);
+void tool_sinks_free(tool_sinks *sinks);
+
+/* `vmdk convert -t streamOptimized` (convert_stream.c): the one call site
+ * from convert.c. SRC is open (in), args->extra[0] is DST; args->jobs,
+ * args->level, args->force and args->progress as parsed. Returns an exit
+ * status, and leaves no DST behind on failure. */
+int tool_convert_stream(const tool_args *args, tool_input *in);
 
 #endif
