@@ -21,6 +21,7 @@
 #include "fs/fs.h"
 #include "handover.h"
 #include "part/part.h"
+#include "ramdisk.h"
 #include "lib/util.h"
 #include "vmdk/vmdk.h"
 #include "volume/volume.h"
@@ -55,6 +56,8 @@ typedef struct boot_ctx {
     EFI_HANDLE device;     /* the device the VMDK lives on */
     void *kernel, *initrd; /* AllocatePages buffers */
     uint64_t kernel_size, initrd_size;
+    ramdisk rd;          /* `ramdisk yes`: the disk in memory, registered */
+    vb_memsource rd_mem; /* disk_src over rd once the VMDK is closed */
 } boot_ctx;
 
 /* Writes "entry 'ID': " + the formatted text into the message. */
@@ -168,6 +171,25 @@ static int open_disk(boot_ctx *c) {
     }
     c->disk_open = true;
     vmdk_disk_source(&disk, &c->disk_src);
+    return 0;
+}
+
+static void close_disk(boot_ctx *c);
+
+/* `ramdisk yes`: the whole disk into memory, registered with the firmware.
+ * From here on everything is read from that memory; the VMDK is closed. */
+static int load_ramdisk(boot_ctx *c) {
+    int r = ramdisk_create(&disk, devpath_of(c->device), c->disk, &c->rd);
+    if (r < 0) {
+        if (c->rd.stage == RAMDISK_READ)
+            report(c, "%s: %s", c->disk, problem(c, r, NULL));
+        else
+            report(c, "ramdisk: %s", ramdisk_problem(&c->rd));
+        return r;
+    }
+    close_disk(c);
+    c->disk_tried = false;
+    vb_memsource_init(&c->rd_mem, c->rd.base, c->rd.size, &c->disk_src);
     return 0;
 }
 
@@ -451,7 +473,7 @@ EFI_STATUS boot_entry_run(const cfg_entry *e, char *msg, size_t cap) {
         report(&c, "the loader's own volume: %s", problem(&c, r, NULL));
         return EFI_NOT_FOUND;
     }
-    if (open_disk(&c) < 0)
+    if (open_disk(&c) < 0 || (e->ramdisk && load_ramdisk(&c) < 0))
         goto out;
     if (find_kernel(&c, &kernel) < 0 || load_kernel(&c, &kernel) < 0 || load_initrds(&c) < 0 ||
         kernel_device_path(&c, &path) < 0)
@@ -463,6 +485,7 @@ out:
     close_disk(&c);
     efi_pages_free(c.initrd, c.initrd_size);
     efi_pages_free(c.kernel, c.kernel_size);
+    ramdisk_release(&c.rd);
     c.root->Close(c.root);
     return status;
 }

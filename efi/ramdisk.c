@@ -57,14 +57,13 @@ static int ramdisk_alloc(ramdisk *rd, uint64_t capacity) {
     return 0;
 }
 
+/* The loader's progress line (as for big files), every 10 % and at the end. */
 static void ramdisk_progress(const char *name, uint64_t done, uint64_t total, unsigned *shown) {
-    unsigned pct = (unsigned)(done / (total / 100 + 1));
-    if (pct > 100 || done == total)
-        pct = 100;
-    if (pct / 10 == *shown / 10 && done != total)
+    unsigned pct = (unsigned)(done * 100 / total); /* total < 2^52: it was allocated */
+    if (pct / 10 == *shown / 10 && !(pct == 100 && *shown != 100))
         return;
-    con_printf("\rLoading %s into memory (%lu MiB): %u%%", name, (unsigned long)ramdisk_mib(total),
-               pct);
+    con_printf("\rLoading %s into memory (%lu MiB): %u%%", name,
+               (unsigned long)ramdisk_mib(total), pct);
     *shown = pct;
 }
 
