@@ -26,6 +26,19 @@ static uint64_t ramdisk_mib(uint64_t bytes) {
     return (bytes >> RAMDISK_MIB_SHIFT) + ((bytes & ((1u << RAMDISK_MIB_SHIFT) - 1)) != 0);
 }
 
+/* Zeroes n bytes at p (p 8-byte aligned: runs start at sector multiples of
+ * a 2 MiB aligned base). rep stosq: under QEMU's TCG a byte-wise rep stosb
+ * (core's memset) zeroes at about 90 MiB/s, and most of a disk is holes. */
+static void ramdisk_zero(uint8_t *p, uint64_t n) {
+#if defined(__x86_64__)
+    uint64_t words = n / 8;
+    __asm__ volatile("rep stosq" : "+D"(p), "+c"(words) : "a"(0) : "memory");
+    vb_memset(p, 0, (size_t)(n % 8));
+#else
+    vb_memset(p, 0, (size_t)n);
+#endif
+}
+
 /* Allocates capacity bytes of reserved pages, 2 MiB aligned: asks for
  * 2 MiB - 4 KiB more, then frees the pages before the aligned start and
  * after the end, so one allocation (one descriptor) remains. */
@@ -53,7 +66,7 @@ static int ramdisk_alloc(ramdisk *rd, uint64_t capacity) {
     rd->pages = pages;
     rd->size = capacity;
     /* Past the capacity, up to the page end: not part of the disk, zeroed. */
-    vb_memset(rd->base + capacity, 0, (size_t)(pages * EFI_PAGE_SIZE - capacity));
+    ramdisk_zero(rd->base + capacity, pages * EFI_PAGE_SIZE - capacity);
     return 0;
 }
 
@@ -62,8 +75,8 @@ static void ramdisk_progress(const char *name, uint64_t done, uint64_t total, un
     unsigned pct = (unsigned)(done * 100 / total); /* total < 2^52: it was allocated */
     if (pct / 10 == *shown / 10 && !(pct == 100 && *shown != 100))
         return;
-    con_printf("\rLoading %s into memory (%lu MiB): %u%%", name,
-               (unsigned long)ramdisk_mib(total), pct);
+    con_printf("\rLoading %s into memory (%lu MiB): %u%%", name, (unsigned long)ramdisk_mib(total),
+               pct);
     *shown = pct;
 }
 
@@ -87,7 +100,7 @@ static int ramdisk_fill(vmdk_disk *disk, const char *name, ramdisk *rd) {
         }
         uint64_t end = off + run.length;
         if (run.kind == VMDK_RUN_ZERO || run.kind == VMDK_RUN_HOLE) {
-            vb_memset(rd->base + off, 0, (size_t)run.length);
+            ramdisk_zero(rd->base + off, run.length);
             off = end;
         }
         while (off < end) {
