@@ -26,14 +26,31 @@ static uint64_t ramdisk_mib(uint64_t bytes) {
     return (bytes >> RAMDISK_MIB_SHIFT) + ((bytes & ((1u << RAMDISK_MIB_SHIFT) - 1)) != 0);
 }
 
-/* Zeroes n bytes at p (p 8-byte aligned: runs start at sector multiples of
- * a 2 MiB aligned base). rep stosq: under QEMU's TCG a byte-wise rep stosb
- * (core's memset) zeroes at about 90 MiB/s, and most of a disk is holes. */
+/* Zeroes n bytes at p (8-byte aligned: runs start at sector multiples of a
+ * 2 MiB aligned base). Most of a disk is holes, and under QEMU's TCG a rep
+ * stos costs one translated-block run per element: eight 8-byte stores per
+ * loop turn are several times faster than rep stosq, itself ~8 times faster
+ * than the byte-wise rep stosb of core's memset. */
 static void ramdisk_zero(uint8_t *p, uint64_t n) {
 #if defined(__x86_64__)
-    uint64_t words = n / 8;
-    __asm__ volatile("rep stosq" : "+D"(p), "+c"(words) : "a"(0) : "memory");
-    vb_memset(p, 0, (size_t)(n % 8));
+    uint64_t blocks = n / 64;
+    if (blocks)
+        __asm__ volatile("1:\n\t"
+                         "movq %%rax, 0(%0)\n\t"
+                         "movq %%rax, 8(%0)\n\t"
+                         "movq %%rax, 16(%0)\n\t"
+                         "movq %%rax, 24(%0)\n\t"
+                         "movq %%rax, 32(%0)\n\t"
+                         "movq %%rax, 40(%0)\n\t"
+                         "movq %%rax, 48(%0)\n\t"
+                         "movq %%rax, 56(%0)\n\t"
+                         "addq $64, %0\n\t"
+                         "decq %1\n\t"
+                         "jnz 1b"
+                         : "+r"(p), "+r"(blocks)
+                         : "a"((uint64_t)0)
+                         : "memory", "cc");
+    vb_memset(p, 0, (size_t)(n % 64));
 #else
     vb_memset(p, 0, (size_t)n);
 #endif
@@ -105,8 +122,10 @@ static int ramdisk_fill(vmdk_disk *disk, const char *name, ramdisk *rd) {
         }
         while (off < end) {
             size_t n = (size_t)VB_MIN(end - off, (uint64_t)RAMDISK_CHUNK);
+            uint64_t t = time_elapsed_ms();
             if ((r = vmdk_read(disk, off, rd->base + off, n)) < 0)
                 goto fail;
+            rd->read_ms += time_elapsed_ms() - t;
             rd->data_bytes += n;
             off += n;
             ramdisk_progress(name, off, rd->size, &shown);
@@ -152,9 +171,9 @@ int ramdisk_create(vmdk_disk *disk, EFI_DEVICE_PATH *parent, const char *name, r
         return efi_status_to_vb(s);
     }
     rd->stage = RAMDISK_DONE;
-    con_printf("ramdisk: %lu MiB in %lu ms (%lu MiB of data read, the rest zero)\n",
+    con_printf("ramdisk: %lu MiB in %lu ms (%lu MiB of data read in %lu ms, the rest zero)\n",
                (unsigned long)ramdisk_mib(rd->size), (unsigned long)rd->fill_ms,
-               (unsigned long)ramdisk_mib(rd->data_bytes));
+               (unsigned long)ramdisk_mib(rd->data_bytes), (unsigned long)rd->read_ms);
     return 0;
 }
 

@@ -29,6 +29,7 @@ typedef struct ramdisk {
     uint64_t pages;        /* 4 KiB pages held from base */
     uint64_t data_bytes;   /* bytes read from the VMDK (data runs) */
     uint64_t fill_ms;      /* time of the fill */
+    uint64_t read_ms;      /* of which in vmdk_read (the rest: zeroing, map) */
     EFI_DEVICE_PATH *path; /* the registered disk's path (firmware's); NULL before */
     efi_ram_disk_protocol *proto;
     ramdisk_stage stage;
