@@ -14,10 +14,6 @@
 #define RAMDISK_ALIGN     (2u * 1024u * 1024u) /* as EDK2's own boot manager aligns them */
 #define RAMDISK_CHUNK     (8u * 1024u * 1024u) /* bytes per vmdk_read of a data run */
 #define RAMDISK_MIB_SHIFT 20
-#define DP_END_TYPE       0x7f
-#define DP_MEDIA_TYPE     0x04
-#define DP_HD_SUBTYPE     0x01
-#define DP_HD_LENGTH      42 /* HARDDRIVE_DEVICE_PATH: header 4, number 4, start 8, size 8, ... */
 
 static EFI_GUID ramdisk_protocol_guid = EFI_RAM_DISK_PROTOCOL_GUID;
 static EFI_GUID ramdisk_virtual_disk_guid = EFI_VIRTUAL_DISK_GUID;
@@ -207,54 +203,4 @@ void ramdisk_release(ramdisk *rd) {
         efi_bs->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)rd->base, rd->pages);
     rd->base = NULL;
     rd->pages = 0;
-}
-
-/* Length of a device path up to (not including) its end node, or 0 when
- * malformed. Firmware paths, but checked node by node all the same. */
-static size_t ramdisk_path_length(const uint8_t *p) {
-    size_t used = 0;
-    for (unsigned i = 0; i < 128; i++) {
-        uint16_t len = vb_le16(p + used + 2);
-        if (p[used] == DP_END_TYPE)
-            return used;
-        if (len < 4)
-            return 0;
-        used += len;
-    }
-    return 0;
-}
-
-EFI_HANDLE ramdisk_partition_handle(const ramdisk *rd, uint32_t index) {
-    if (!rd->path)
-        return NULL;
-    const uint8_t *want = (const uint8_t *)rd->path;
-    size_t prefix = ramdisk_path_length(want);
-    if (prefix == 0)
-        return NULL;
-    /* The firmware connects the new disk itself; connecting again is
-     * harmless and makes sure the partition handles exist. */
-    EFI_DEVICE_PATH *rest = rd->path;
-    EFI_HANDLE disk_handle;
-    if (!EFI_ERROR(efi_bs->LocateDevicePath(&efi_guid_block_io, &rest, &disk_handle)))
-        efi_bs->ConnectController(disk_handle, NULL, NULL, TRUE);
-    EFI_HANDLE *handles = NULL, found = NULL;
-    UINTN count = 0;
-    if (EFI_ERROR(
-            efi_bs->LocateHandleBuffer(ByProtocol, &efi_guid_block_io, NULL, &count, &handles)))
-        return NULL;
-    for (UINTN i = 0; i < count && !found; i++) {
-        EFI_DEVICE_PATH *dp;
-        if (EFI_ERROR(efi_bs->HandleProtocol(handles[i], &efi_guid_device_path, (void **)&dp)))
-            continue;
-        const uint8_t *p = (const uint8_t *)dp;
-        size_t len = ramdisk_path_length(p);
-        if (len != prefix + DP_HD_LENGTH || vb_memcmp(p, want, prefix) != 0)
-            continue;
-        const uint8_t *hd = p + prefix;
-        if (hd[0] == DP_MEDIA_TYPE && hd[1] == DP_HD_SUBTYPE && vb_le16(hd + 2) == DP_HD_LENGTH &&
-            vb_le32(hd + 4) == index)
-            found = handles[i];
-    }
-    efi_bs->FreePool(handles);
-    return found;
 }

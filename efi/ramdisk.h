@@ -51,9 +51,4 @@ const char *ramdisk_problem(const ramdisk *rd);
  * zeroed or already released struct. */
 void ramdisk_release(ramdisk *rd);
 
-/* The handle of the firmware's partition `index` (1-based) on the
- * registered RAM disk: the handle whose device path is rd->path followed by
- * a HARDDRIVE node of that partition number. NULL when there is none. */
-EFI_HANDLE ramdisk_partition_handle(const ramdisk *rd, uint32_t index);
-
 #endif
