@@ -23,6 +23,7 @@
 #include "fs/fs.h"
 #include "handover.h"
 #include "part/part.h"
+#include "ramdisk.h"
 #include "lib/util.h"
 #include "vmdk/vmdk.h"
 #include "volume/volume.h"
@@ -57,6 +58,8 @@ typedef struct boot_ctx {
     EFI_HANDLE device;     /* the device the VMDK lives on */
     void *kernel, *initrd; /* AllocatePages buffers */
     uint64_t kernel_size, initrd_size;
+    ramdisk rd;          /* `ramdisk yes`: the disk in memory, registered */
+    vb_memsource rd_mem; /* disk_src over rd once the VMDK is closed */
 } boot_ctx;
 
 /* Writes "entry 'ID': " + the formatted text into the message. */
@@ -170,6 +173,25 @@ static int open_disk(boot_ctx *c) {
     }
     c->disk_open = true;
     vmdk_disk_source(&disk, &c->disk_src);
+    return 0;
+}
+
+static void close_disk(boot_ctx *c);
+
+/* `ramdisk yes`: the whole disk into memory, registered with the firmware.
+ * From here on everything is read from that memory; the VMDK is closed. */
+static int load_ramdisk(boot_ctx *c) {
+    int r = ramdisk_create(&disk, devpath_of(c->device), c->disk, &c->rd);
+    if (r < 0) {
+        if (c->rd.stage == RAMDISK_READ)
+            report(c, "%s: %s", c->disk, problem(c, r, NULL));
+        else
+            report(c, "ramdisk: %s", ramdisk_problem(&c->rd));
+        return r;
+    }
+    close_disk(c);
+    c->disk_tried = false;
+    vb_memsource_init(&c->rd_mem, c->rd.base, c->rd.size, &c->disk_src);
     return 0;
 }
 
@@ -436,19 +458,20 @@ static EFI_STATUS hand_over(boot_ctx *c, EFI_DEVICE_PATH *path) {
     return EFI_ERROR(res.status) ? res.status : EFI_LOAD_ERROR;
 }
 
-/* An `efi` entry: the disk published as a block device, the program
- * started from the firmware's handle for its partition, the device removed
- * again if it returns. */
+/* An `efi` entry: the disk published as a block device (or, with `ramdisk
+ * yes`, the registered RAM disk), the program started from the firmware's
+ * handle for its partition, the device removed again if it returns. */
 static EFI_STATUS run_program(boot_ctx *c) {
     const char *p = c->e->efi, *w = where(c);
+    bool live = !c->rd.path;
     EFI_HANDLE h;
-    int r = blockdev_publish(&c->disk_src, c->device, &h, &c->status);
+    int r = live ? blockdev_publish(&c->disk_src, c->device, &h, &c->status) : 0;
     if (r < 0) {
         report(c, "%s: cannot publish it as a block device: %s", c->disk, problem(c, r, NULL));
         return EFI_LOAD_ERROR;
     }
     chain_request req = {
-        .disk_path = blockdev_path(),
+        .disk_path = live ? blockdev_path() : c->rd.path,
         .part = vol.has_table ? vol.entry : NULL,
         .scheme = vol.table.scheme,
         .path = p,
@@ -457,7 +480,7 @@ static EFI_STATUS run_program(boot_ctx *c) {
     };
     handover_result res = {.stage = HANDOVER_LOAD, .status = EFI_LOAD_ERROR};
     r = chain_start(&req, &res);
-    EFI_STATUS kept = blockdev_remove();
+    EFI_STATUS kept = live ? blockdev_remove() : EFI_SUCCESS;
     if (r == VB_ENOTFOUND)
         report(c, "%s in %s: the firmware made no device for that partition", p, w);
     else if (r < 0)
@@ -499,7 +522,7 @@ EFI_STATUS boot_entry_run(const cfg_entry *e, char *msg, size_t cap) {
         report(&c, "the loader's own volume: %s", problem(&c, r, NULL));
         return EFI_NOT_FOUND;
     }
-    if (open_disk(&c) < 0)
+    if (open_disk(&c) < 0 || (e->ramdisk && load_ramdisk(&c) < 0))
         goto out;
     if (e->efi) {
         if (find_kernel(&c, &kernel) == 0)
@@ -516,6 +539,7 @@ out:
     close_disk(&c);
     efi_pages_free(c.initrd, c.initrd_size);
     efi_pages_free(c.kernel, c.kernel_size);
+    ramdisk_release(&c.rd);
     c.root->Close(c.root);
     return status;
 }
