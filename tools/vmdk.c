@@ -22,6 +22,8 @@ static const char usage_text[] =
     "  ls IMAGE[@PARTITION] [PATH] [--json]\n"
     "                               list a directory (or one file) of a FAT or ext2/3/4 fs\n"
     "  get IMAGE[@PARTITION] PATH   write a file of a FAT or ext2/3/4 fs to stdout\n"
+    "  convert -t streamOptimized [-f raw] [-j N] [--level N] [--force] [-p|-q] SRC DST\n"
+    "                               SRC (a VMDK or a raw image) to a new compressed VMDK\n"
     "\n"
     "options:\n"
     "  --allow-escape   allow absolute and '..' extent and parent paths\n"
@@ -30,6 +32,7 @@ static const char usage_text[] =
     "  --offset BYTES   cat: start here (default 0)\n"
     "  --length BYTES   cat: this many bytes (default: to the end of the disk)\n"
     "  --stats          print the platform read calls to stderr when done\n"
+    "  -j N             cat, convert: N worker threads (default: online CPUs)\n"
     "  -h, --help       this text\n"
     "\n"
     "PARTITION is a 1-based index, label=NAME or uuid=PARTUUID; without it, the\n"
@@ -95,15 +98,26 @@ int main(int argc, char **argv) {
     const char *positional[8];
     int npos = 0;
     memset(&args, 0, sizeof(args));
+    /* TEMPORARY (branch stream): convert has its own command line until the
+     * convert branch's `vmdk convert` takes over. */
+    if (argc > 1 && strcmp(argv[1], "convert") == 0)
+        return tool_cmd_convert_stream_only(argc - 1, argv + 1);
     opterr = 0;
     for (;;) {
-        int c = getopt_long(argc, argv, ":h", long_options, NULL);
+        int c = getopt_long(argc, argv, ":hj:", long_options, NULL);
         if (c == -1)
             break;
         switch (c) {
         case 'h':
             fputs(usage_text, stdout);
             return TOOL_EXIT_OK;
+        case 'j': {
+            uint64_t n;
+            if (!parse_bytes(optarg, &n) || n == 0 || n > 256)
+                return tool_usage_error("-j: not a thread count from 1 to 256: '%s'", optarg);
+            args.jobs = (unsigned)n;
+            break;
+        }
         case OPT_ALLOW_ESCAPE:
             args.open_options.allow_escape = true;
             break;
@@ -157,6 +171,8 @@ int main(int argc, char **argv) {
         return tool_usage_error("%s: --json is not supported", cmd->name);
     if ((args.has_offset || args.has_length) && !cmd->cat_options)
         return tool_usage_error("%s: --offset/--length only apply to cat", cmd->name);
+    if (args.jobs && !cmd->cat_options)
+        return tool_usage_error("%s: -j only applies to cat and convert", cmd->name);
     /* Write errors are reported through EPIPE, not a signal. */
     signal(SIGPIPE, SIG_IGN);
     int status = cmd->run(&args);

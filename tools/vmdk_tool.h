@@ -26,6 +26,7 @@ typedef struct tool_args {
     bool json;
     bool stats;
     bool has_offset, has_length;
+    unsigned jobs; /* -j: worker threads for cat (0 = online CPUs) */
     uint64_t offset, length;
     vmdk_open_options open_options;
 } tool_args;
@@ -78,5 +79,29 @@ int tool_cmd_map(const tool_args *args);
 int tool_cmd_check(const tool_args *args);
 int tool_cmd_ls(const tool_args *args);  /* fs.c */
 int tool_cmd_get(const tool_args *args); /* fs.c */
+
+/* `vmdk convert -t streamOptimized` (convert_stream.c): SRC (a raw image
+ * when src_raw, else any VMDK the reader opens) -> a new streamOptimized
+ * DST; nothing is left at DST on failure. Returns an exit status. */
+typedef struct tool_stream_options {
+    unsigned jobs; /* -j: worker threads (0 = online CPUs) */
+    int level;     /* --level: deflate level 0-12 (the usual choice: 6) */
+    bool force;    /* overwrite an existing DST */
+    bool progress; /* percentage on stderr */
+    vmdk_open_options open_options;
+} tool_stream_options;
+int tool_convert_stream(const char *src, bool src_raw, const char *dst,
+                        const tool_stream_options *options);
+/* TEMPORARY (branch stream): `vmdk convert` that only knows
+ * -t streamOptimized, until the convert branch's command takes over
+ * (convert_stream_cli.c). */
+int tool_cmd_convert_stream_only(int argc, char **argv);
+
+/* `vmdk cat` on every core for disks with compressed grains
+ * (cat_stream.c): bytes [offset, end) to stdout, as tool_cmd_cat writes
+ * them. Returns an exit status. */
+bool tool_cat_stream_applies(const vmdk_disk *disk);
+int tool_cat_stream(tool_image *image, const char *name, uint64_t offset, uint64_t end,
+                    unsigned jobs);
 
 #endif
