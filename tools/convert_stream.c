@@ -318,7 +318,8 @@ int tool_convert_stream(const char *src_path, bool src_raw, const char *dst,
             uint64_t len = vmdk_swrite_grain_bytes(w, g);
             uint64_t next = src_next_data(&src, at, capacity * 512);
             if (next >= at + len) {
-                g = next / VMDK_SWRITE_GRAIN_BYTES; /* a hole: skip to its end */
+                /* A hole: on to the grain where data starts, if any. */
+                g = next >= capacity * 512 ? grains : next / VMDK_SWRITE_GRAIN_BYTES;
                 continue;
             }
             if (src_read(&src, at, slot->in, (size_t)len))
