@@ -284,6 +284,12 @@ int tool_convert_stream(const char *src_path, bool src_raw, const char *dst,
             tool_error(dst, VB_ELIMIT, "cannot set up the compressor (level %d)", level);
             goto done;
         }
+    struct stat sst, dstst;
+    if (stat(src_path, &sst) == 0 && stat(dst, &dstst) == 0 && sst.st_dev == dstst.st_dev &&
+        sst.st_ino == dstst.st_ino) {
+        tool_error(dst, VB_EINVAL, "is SRC itself: convert to another file");
+        goto done;
+    }
     out.fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | (options->force ? O_TRUNC : O_EXCL), 0644);
     if (out.fd < 0) {
         tool_error(dst, host_errno_to_vb(errno), "cannot create: %s", strerror(errno));

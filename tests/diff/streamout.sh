@@ -153,6 +153,8 @@ expect_cat "force.cat" "$dst" "$OUT/small.raw"
 # A source that fails mid-way (a corrupt grain) leaves no DST behind.
 expect_status "bad-source" 1 "grain 0" "$VMDK" convert -t streamOptimized "$OUT/bad-data.vmdk" "$OUT/none.vmdk"
 expect_eq "bad-source.removed" "$([ -e "$OUT/none.vmdk" ] && echo left || echo removed)" removed
+expect_status "same-file" 1 "is SRC itself" "$VMDK" convert -t streamOptimized --force "$dst" "$dst"
+expect_cat "same-file.kept" "$dst" "$OUT/small.raw"
 expect_status "level-range" 2 "--level" "$VMDK" convert -t streamOptimized --level 13 "$src" "$OUT/none.vmdk"
 expect_status "jobs-range" 2 "-j" "$VMDK" convert -t streamOptimized -j 0 "$src" "$OUT/none.vmdk"
 
