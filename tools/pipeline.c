@@ -135,7 +135,13 @@ tool_slot *tool_pipeline_oldest(tool_pipeline *p) {
 
 void tool_pipeline_release(tool_pipeline *p, tool_slot *slot) {
     (void)slot;
+    pthread_mutex_lock(&p->lock);
     p->head++;
+    /* Everything before head is done: workers must not look at those ring
+     * entries again once tool_pipeline_next hands them out anew. */
+    if (p->taken < p->head)
+        p->taken = p->head;
+    pthread_mutex_unlock(&p->lock);
 }
 
 void tool_pipeline_stop(tool_pipeline *p) {
