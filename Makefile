@@ -13,7 +13,7 @@ SANITIZE ?= 0
 FUZZ_NO_CHECKSUM ?= 0
 
 # Debian packages: what `make` needs, and what `make test` needs on top.
-BUILD_PKGS := gcc make binutils gnu-efi nasm python3
+BUILD_PKGS := gcc make binutils gnu-efi nasm python3 libdeflate-dev
 TEST_PKGS  := qemu-utils qemu-system-x86 ovmf libvmdk-dev libbfio-dev libvmdk-utils zlib1g-dev \
               libdeflate-dev clang-14 libclang-rt-14-dev clang-format mtools dosfstools \
               gdisk fdisk e2fsprogs cpio sbsigntool openssl python3 xz-utils strace

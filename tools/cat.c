@@ -48,6 +48,13 @@ int tool_cmd_cat(const tool_args *args) {
                                 (unsigned long long)offset, (unsigned long long)length,
                                 (unsigned long long)capacity);
     }
+    /* Compressed grains: inflated on every core (cat_stream.c). */
+    if (args->jobs != 1 && tool_cat_stream_applies(image.disk)) {
+        grow_pipe(STDOUT_FILENO);
+        status = tool_cat_stream(&image, args->image, offset, offset + length, args->jobs);
+        tool_image_close(&image);
+        return status;
+    }
     void *buf = NULL;
     if (posix_memalign(&buf, 4096, CAT_CHUNK) != 0) {
         tool_error(args->image, VB_ELIMIT, "out of memory");

@@ -2,7 +2,8 @@
  * into a new disk of any kind core's writer makes. The source is read in
  * grain-aligned 1 MiB chunks; runs vmdk_map reports as holes or zeros are
  * skipped without reading, and grains that read as zeros are not stored.
- * -t streamOptimized goes to tool_convert_stream (convert_stream.c). */
+ * -t streamOptimized goes to tool_convert_stream (convert_stream.c), which
+ * opens SRC itself. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -184,15 +185,24 @@ int tool_cmd_convert(const tool_args *args) {
         return TOOL_EXIT_USAGE;
     if (!stream && args->level >= 0)
         return tool_usage_error("convert: --level only applies to -t streamOptimized");
+    if (stream) { /* the streamOptimized writer opens SRC itself (convert_stream.c) */
+        if (args->format && strcmp(args->format, "raw") != 0 && strcmp(args->format, "vmdk") != 0)
+            return tool_usage_error("-f: unknown format '%s' (raw or vmdk)", args->format);
+        tool_stream_options o = {
+            .jobs = args->jobs,
+            .level = args->level < 0 ? 6 : args->level,
+            .force = args->force,
+            .progress = args->progress > 0 || (args->progress < 0 && isatty(STDERR_FILENO)),
+            .open_options = args->open_options,
+        };
+        bool raw = args->format && strcmp(args->format, "raw") == 0;
+        return tool_convert_stream(args->image, raw, args->extra[0], &o);
+    }
     tool_input in;
     int status = tool_input_open(&in, args);
     if (status)
         return status;
-    /* The streamOptimized writer (the one call site; convert_stream.c). */
-    if (stream)
-        status = tool_convert_stream(args, &in);
-    else
-        status = convert(args, &in, type);
+    status = convert(args, &in, type);
     tool_input_close(&in);
     return status;
 }

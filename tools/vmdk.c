@@ -28,6 +28,7 @@ static const char usage_text[] =
     "  convert [-t TYPE] [-f raw] SRC DST\n"
     "                               copy a VMDK (chains flattened) or a raw image into\n"
     "                               a new disk; zero grains are not stored\n"
+    "                               TYPE also streamOptimized (compressed; -j, --level)\n"
     "\n"
     "options:\n"
     "  --allow-escape   allow absolute and '..' extent and parent paths\n"
@@ -40,6 +41,8 @@ static const char usage_text[] =
     "  -f raw           convert: SRC is a raw image (default: SRC must be a VMDK)\n"
     "  -p, -q           convert: progress on stderr on / off (default: on a terminal)\n"
     "  --force          create, convert: overwrite IMAGE / DST and its extent files\n"
+    "  -j N             cat, convert: N worker threads (default: online CPUs)\n"
+    "  --level N        convert -t streamOptimized: deflate level 0-12 (default 6)\n"
     "  -h, --help       this text\n"
     "\n"
     "PARTITION is a 1-based index, label=NAME or uuid=PARTUUID; without it, the\n"
@@ -109,7 +112,7 @@ int main(int argc, char **argv) {
     for (;;) {
         int c = getopt_long(argc, argv, ":ht:f:pqj:", long_options, NULL);
         uint64_t number;
-        if (c == 't' || c == 'f' || c == 'p' || c == 'q' || c == 'j' || c >= OPT_PARENT)
+        if (c == 't' || c == 'f' || c == 'p' || c == 'q' || c >= OPT_PARENT)
             write_options = true;
         if (c == -1)
             break;
@@ -195,11 +198,13 @@ int main(int argc, char **argv) {
     if (args.json && !cmd->json)
         return tool_usage_error("%s: --json is not supported", cmd->name);
     if (write_options && cmd->run != tool_cmd_create && cmd->run != tool_cmd_convert)
-        return tool_usage_error("%s: -t, -f, -p, -q, -j, --level, --force and --parent only "
+        return tool_usage_error("%s: -t, -f, -p, -q, --level, --force and --parent only "
                                 "apply to create and convert",
                                 cmd->name);
     if ((args.has_offset || args.has_length) && !cmd->cat_options)
         return tool_usage_error("%s: --offset/--length only apply to cat", cmd->name);
+    if (args.jobs && !cmd->cat_options && cmd->run != tool_cmd_convert)
+        return tool_usage_error("%s: -j only applies to cat and convert", cmd->name);
     /* Write errors are reported through EPIPE, not a signal. */
     signal(SIGPIPE, SIG_IGN);
     int status = cmd->run(&args);

@@ -36,7 +36,7 @@ typedef struct tool_args {
     const char *parent; /* --parent BASE (create), or NULL */
     bool force;         /* --force: overwrite DST and its extent files */
     int progress;       /* -p: 1, -q: 0, neither: -1 (on when stderr is a terminal) */
-    unsigned jobs;      /* -j N (streamOptimized convert), 0 when not given */
+    unsigned jobs;      /* -j N: worker threads of cat and convert; 0: online CPUs */
     int level;          /* --level N (streamOptimized convert), -1 when not given */
 } tool_args;
 
@@ -148,10 +148,24 @@ void tool_sinks_error(const tool_sinks *sinks, const char *top_path, int err, co
 void tool_sinks_remove(tool_sinks *sinks);
 void tool_sinks_free(tool_sinks *sinks);
 
-/* `vmdk convert -t streamOptimized` (convert_stream.c): the one call site
- * from convert.c. SRC is open (in), args->extra[0] is DST; args->jobs,
- * args->level, args->force and args->progress as parsed. Returns an exit
- * status, and leaves no DST behind on failure. */
-int tool_convert_stream(const tool_args *args, tool_input *in);
+/* `vmdk convert -t streamOptimized` (convert_stream.c): SRC (a raw image
+ * when src_raw, else any VMDK the reader opens) -> a new streamOptimized
+ * DST; nothing is left at DST on failure. Returns an exit status. */
+typedef struct tool_stream_options {
+    unsigned jobs; /* -j: worker threads (0 = online CPUs) */
+    int level;     /* --level: deflate level 0-12 (the usual choice: 6) */
+    bool force;    /* overwrite an existing DST */
+    bool progress; /* percentage on stderr */
+    vmdk_open_options open_options;
+} tool_stream_options;
+int tool_convert_stream(const char *src, bool src_raw, const char *dst,
+                        const tool_stream_options *options);
+
+/* `vmdk cat` on every core for disks with compressed grains
+ * (cat_stream.c): bytes [offset, end) to stdout, as tool_cmd_cat writes
+ * them. Returns an exit status. */
+bool tool_cat_stream_applies(const vmdk_disk *disk);
+int tool_cat_stream(tool_image *image, const char *name, uint64_t offset, uint64_t end,
+                    unsigned jobs);
 
 #endif

@@ -103,6 +103,26 @@ uint64_t vmdk_capacity(const vmdk_disk *disk);
  * position, possibly clipped at an extent or grain-table boundary. */
 int vmdk_map(vmdk_disk *disk, uint64_t offset, vmdk_run *ret_run);
 
+/* One compressed grain as stored, for a caller that inflates grains itself
+ * (the host tool's worker threads) and writes them in order. */
+typedef struct vmdk_grain_data {
+    uint64_t length;          /* bytes of the disk it gives, from its first byte */
+    uint64_t inflated_min;    /* it must inflate (zlib) to exactly inflated_min */
+    uint64_t inflated_max;    /* or inflated_max bytes (a partial last grain: either) */
+    uint32_t compressed_size; /* bytes copied to buf */
+} vmdk_grain_data;
+
+/* Room for any compressed grain vmdk_grain_fetch copies. */
+#define VMDK_GRAIN_FETCH_MAX (VB_GRAIN_BYTES_MAX + VB_GRAIN_BYTES_MAX / 1024u + 64u)
+
+/* When the disk's byte at offset is the first byte of a compressed grain
+ * (through the chain), checks the grain's marker as a read does, copies
+ * its compressed bytes into buf (cap bytes) and describes it. VB_ENOTFOUND
+ * (no detail) when it is anything else: ret->length bytes from offset hold
+ * no grain start; read them with vmdk_read. For any
+ * other error, vmdk_read of the same bytes fails with the same detail. */
+int vmdk_grain_fetch(vmdk_disk *disk, uint64_t offset, vmdk_grain_data *ret, void *buf, size_t cap);
+
 /* Validates all metadata; calls report once per problem found (detail
  * line). Returns 0 when clean, else the first problem's error code. */
 typedef void (*vmdk_report_fn)(void *ctx, int err, const char *problem);

@@ -167,6 +167,17 @@ int vmdk_stream_map(vmdk_disk *disk, unsigned extent_index, uint64_t off, uint64
  * where compressed grains are read. */
 int vmdk_stream_read_grain(vmdk_disk *disk, const vmdk_piece *piece, void *buf);
 
+/* Copies the compressed bytes of grain `grain` (marker at `sector`, checked
+ * as for a read) into buf (cap bytes); the detail goes to disk->diag. */
+int vmdk_stream_copy_grain(vmdk_disk *disk, unsigned extent_index, uint64_t grain, uint32_t sector,
+                           void *buf, size_t cap, uint32_t *ret_size);
+
+/* The piece at byte off of the disk through the chain: the first link that
+ * is not a hole there (or the last link); its index in *ret_link
+ * (vmdk_read.c). */
+int vmdk_chain_map(vmdk_disk *disk, uint64_t off, uint64_t max_len, vmdk_piece *ret_piece,
+                   unsigned *ret_link);
+
 /* ---- table cache (vmdk_gt_cache.c) ---- */
 
 /* Empties the cache. */

@@ -163,8 +163,8 @@ void vmdk_disk_source(vmdk_disk *disk, vb_source *ret_source) {
 
 /* The piece at off through the chain: the first link that is not a hole
  * there (or the last link). */
-static int chain_map(vmdk_disk *disk, uint64_t off, uint64_t max_len, vmdk_piece *ret_piece,
-                     unsigned *ret_link) {
+int vmdk_chain_map(vmdk_disk *disk, uint64_t off, uint64_t max_len, vmdk_piece *ret_piece,
+                   unsigned *ret_link) {
     for (unsigned li = 0;; li++) {
         int r = link_map(disk, li, off, max_len, ret_piece);
         if (r)
@@ -200,7 +200,7 @@ int vmdk_map(vmdk_disk *disk, uint64_t offset, vmdk_run *ret_run) {
                        (unsigned long long)offset, (unsigned long long)disk->capacity);
     vmdk_piece first, next;
     unsigned link, next_link;
-    int r = chain_map(disk, offset, disk->capacity - offset, &first, &link);
+    int r = vmdk_chain_map(disk, offset, disk->capacity - offset, &first, &link);
     if (r)
         return r;
     uint64_t length = first.length;
@@ -208,7 +208,7 @@ int vmdk_map(vmdk_disk *disk, uint64_t offset, vmdk_run *ret_run) {
      * continue the same file stretch. */
     while (offset + length < disk->capacity) {
         uint64_t at = offset + length;
-        r = chain_map(disk, at, disk->capacity - at, &next, &next_link);
+        r = vmdk_chain_map(disk, at, disk->capacity - at, &next, &next_link);
         if (r)
             return r;
         if (next_link != link || next.extent != first.extent ||

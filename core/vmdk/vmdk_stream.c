@@ -409,6 +409,21 @@ int vmdk_stream_check_grain(vmdk_disk *disk, unsigned ei, uint64_t grain, uint32
     return fetch_grain(disk, ei, grain, sector, &data, &size, ret_diag);
 }
 
+int vmdk_stream_copy_grain(vmdk_disk *disk, unsigned ei, uint64_t grain, uint32_t sector, void *buf,
+                           size_t cap, uint32_t *ret_size) {
+    const uint8_t *data;
+    uint32_t size;
+    int r = fetch_grain(disk, ei, grain, sector, &data, &size, &disk->diag);
+    if (r)
+        return r;
+    if (size > cap)
+        return vb_fail(&disk->diag, VB_ELIMIT, "grain %llu: %u compressed bytes, room for %zu",
+                       (unsigned long long)grain, size, cap);
+    vb_memcpy(buf, data, size);
+    *ret_size = size;
+    return 0;
+}
+
 /* Inflates grain data into dst (cap bytes); the output must be one of the
  * two accepted lengths. */
 static int inflate_grain(vmdk_disk *disk, unsigned ei, uint64_t grain, uint32_t sector,

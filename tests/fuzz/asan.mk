@@ -28,7 +28,7 @@ $(ASAN_DIR)/tools/%.o: tools/%.c $(wildcard tools/*.h) $(CORE_HDRS) $(wildcard p
 
 # build/asan/vmdk: the host tool with sanitizers.
 $(ASAN_DIR)/vmdk: $(ASAN_TOOL_OBJS) $(ASAN_PLATFORM_OBJS) $(ASAN_DIR)/libcore.a
-	$(CC) $(ASAN_SAN) $^ -o $@
+	$(CC) $(ASAN_SAN) $^ -o $@ $(TOOL_LDLIBS)
 
 # Test helpers (memdir, image builders) with the same flags.
 $(ASAN_DIR)/tests/%.o: tests/%.c $(wildcard tests/unit/*.h tests/fuzz/*.h) $(CORE_HDRS)

@@ -32,6 +32,7 @@ FUZZ_REPLAY_BINS := $(patsubst %,$(BUILD)/asan/replay_%,$(FUZZ_NAMES))
 # Per-harness extra libraries and libFuzzer options.
 FUZZ_LDLIBS_inflate := -lz
 FUZZ_OPTS_vmdk := -max_len=65536 -dict=tests/fuzz/vmdk.dict
+FUZZ_OPTS_grain := -max_len=65536 -dict=tests/fuzz/vmdk.dict
 FUZZ_OPTS_descriptor := -max_len=8192 -dict=tests/fuzz/vmdk.dict
 FUZZ_OPTS_part := -max_len=20480
 FUZZ_OPTS_fat := -max_len=20480

@@ -2,3 +2,4 @@
 # unit tests (zlib: the differential oracle, and the stream image writer).
 UNIT_LDLIBS_test_inflate := -lz
 UNIT_LDLIBS_test_vmdk_stream := -lz
+UNIT_LDLIBS_test_vmdk_stream_write := -lz
