@@ -248,6 +248,11 @@
 #define VB_CFG_POOL_BYTES 32768
 #endif
 
+/* Most `images` folder lines kept. */
+#ifndef VB_CFG_IMAGES_MAX
+#define VB_CFG_IMAGES_MAX 4
+#endif
+
 /* Most diagnostics kept; more are counted in cfg_config.messages_dropped. */
 #ifndef VB_CFG_MESSAGES_MAX
 #define VB_CFG_MESSAGES_MAX 32

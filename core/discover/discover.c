@@ -43,8 +43,8 @@ void discover_problem(discover_result *out, const char *image, const char *fmt, 
 }
 
 /* A problem inside the current partition: "IMAGE: partition N: TEXT". */
-__attribute__((format(printf, 2, 3))) static void discover_report(discover_ctx *c,
-                                                                  const char *fmt, ...) {
+__attribute__((format(printf, 2, 3))) static void discover_report(discover_ctx *c, const char *fmt,
+                                                                  ...) {
     char text[VB_DETAIL_MAX];
     va_list ap;
     va_start(ap, fmt);
@@ -127,8 +127,8 @@ static discover_entry *discover_add(discover_ctx *c, discover_source source, con
     e->partition = c->part ? c->part->index : 0;
     e->options = "";
     if (!e->id || !e->title) {
-        discover_report(c, "entry strings exceed %u bytes; %s/%s left out",
-                        VB_DISCOVER_POOL_BYTES, c->image, name);
+        discover_report(c, "entry strings exceed %u bytes; %s/%s left out", VB_DISCOVER_POOL_BYTES,
+                        c->image, name);
         return NULL;
     }
     out->count++;
@@ -151,8 +151,7 @@ static bool discover_set(discover_ctx *c, const char **slot, const char *s) {
 static const char *discover_resolve(discover_ctx *c, const char *path, bool boot_dir) {
     static const char *const prefixes[] = {"", "/boot"};
     for (size_t i = 0; i < (boot_dir ? 2u : 1u); i++) {
-        vb_format(c->path, sizeof(c->path), "%s%s%s", prefixes[i], path[0] == '/' ? "" : "/",
-                  path);
+        vb_format(c->path, sizeof(c->path), "%s%s%s", prefixes[i], path[0] == '/' ? "" : "/", path);
         if (fs_stat(&c->fs, c->path, &c->dirent) == 0 && !c->dirent.is_dir)
             return c->path;
     }
@@ -388,8 +387,7 @@ static int discover_compare(const discover_entry *a, const discover_entry *b) {
     return bls_order(a->sort_key, a->version, a->name, b->sort_key, b->version, b->name);
 }
 
-int discover_disk(discover_ctx *c, const vb_source *disk, const char *image,
-                  discover_result *out) {
+int discover_disk(discover_ctx *c, const vb_source *disk, const char *image, discover_result *out) {
     vb_memset(out, 0, sizeof(*out));
     c->out = out;
     c->image = image;

@@ -1,4 +1,4 @@
-/* images.c: images folder rules and the `default` glob (see images.h). */
+/* images.c: images folder rules (see images.h). */
 #include "discover/images.h"
 #include "lib/util.h"
 
@@ -72,25 +72,4 @@ void images_mark_used(images_list *list, const vmdk_disk *disk) {
     }
     for (unsigned i = 1; i < disk->link_count; i++)
         images_mark(list, disk->links[i].path);
-}
-
-bool images_glob_match(const char *pattern, const char *s) {
-    const char *star = NULL, *resume = NULL;
-    while (*s) {
-        if (*pattern == '*') {
-            star = pattern++;
-            resume = s;
-        } else if (*pattern && (*pattern == '?' || *pattern == *s)) {
-            pattern++;
-            s++;
-        } else if (star) {
-            pattern = star + 1;
-            s = ++resume;
-        } else {
-            return false;
-        }
-    }
-    while (*pattern == '*')
-        pattern++;
-    return *pattern == '\0';
 }

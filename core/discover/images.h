@@ -1,8 +1,8 @@
 /* images.h: the images folder rules shared by the loader and `vmdk entries
  * --esp`: which *.vmdk files are images of their own (file-name order), and
- * which are only extents or parents of another image there; and the glob
- * matcher of the `default` key. Names come from a directory listing and
- * are untrusted. */
+ * which are only extents or parents of another image there. (The
+ * `default` glob is cfg_default_matches.) Names come from a directory
+ * listing and are untrusted. */
 #ifndef VB_IMAGES_H
 #define VB_IMAGES_H
 
@@ -30,9 +30,5 @@ bool images_name_is_extent(const char *name);
 /* Marks secondary every name in list that the opened disk uses as an
  * extent file or as a parent link (compared without case, as FAT names). */
 void images_mark_used(images_list *list, const vmdk_disk *disk);
-
-/* `default` patterns: '*' matches any run of characters ('/' included),
- * '?' exactly one; everything else itself (case-sensitive). */
-bool images_glob_match(const char *pattern, const char *s);
 
 #endif

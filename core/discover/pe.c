@@ -58,8 +58,8 @@ int pe_find_section(const vb_source *src, const char *name, pe_section *ret, vb_
         uint64_t raw_off = vb_le32(sec + 20);
         uint32_t size = vsize && vsize < raw_size ? vsize : raw_size;
         if (!vb_range_ok(raw_off, size, src->size))
-            return vb_fail(diag, VB_ECORRUPT, "section %s (%u bytes at %llu) is past the end",
-                           want, (unsigned)size, (unsigned long long)raw_off);
+            return vb_fail(diag, VB_ECORRUPT, "section %s (%u bytes at %llu) is past the end", want,
+                           (unsigned)size, (unsigned long long)raw_off);
         ret->machine = machine;
         ret->offset = raw_off;
         ret->size = size;
