@@ -22,11 +22,14 @@ static const char usage_text[] =
     "  ls IMAGE[@PARTITION] [PATH] [--json]\n"
     "                               list a directory (or one file) of a FAT or ext2/3/4 fs\n"
     "  get IMAGE[@PARTITION] PATH   write a file of a FAT or ext2/3/4 fs to stdout\n"
+    "  entries IMAGE [--json]       the boot entries the loader finds in the image\n"
+    "  entries --esp DIR [--json]   the loader's menu for a folder laid out like the ESP\n"
     "\n"
     "options:\n"
     "  --allow-escape   allow absolute and '..' extent and parent paths\n"
     "  --ignore-cid     open even when a parent's CID does not match parentCID\n"
-    "  --json           machine-readable output (info, map, ls)\n"
+    "  --esp            entries: IMAGE is the ESP's root folder\n"
+    "  --json           machine-readable output (info, map, ls, entries)\n"
     "  --offset BYTES   cat: start here (default 0)\n"
     "  --length BYTES   cat: this many bytes (default: to the end of the disk)\n"
     "  --stats          print the platform read calls to stderr when done\n"
@@ -65,6 +68,7 @@ static bool parse_bytes(const char *s, uint64_t *ret) {
 }
 
 enum { OPT_ALLOW_ESCAPE = 256, OPT_IGNORE_CID, OPT_JSON, OPT_OFFSET, OPT_LENGTH, OPT_STATS };
+enum { OPT_ESP = 512 };
 
 static const struct option long_options[] = {
     {"allow-escape", no_argument, NULL, OPT_ALLOW_ESCAPE},
@@ -73,6 +77,7 @@ static const struct option long_options[] = {
     {"offset", required_argument, NULL, OPT_OFFSET},
     {"length", required_argument, NULL, OPT_LENGTH},
     {"stats", no_argument, NULL, OPT_STATS},
+    {"esp", no_argument, NULL, OPT_ESP},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -85,9 +90,10 @@ typedef struct tool_command {
 } tool_command;
 
 static const tool_command commands[] = {
-    {"info", tool_cmd_info, 0, 0, true, false}, {"cat", tool_cmd_cat, 0, 0, false, true},
-    {"map", tool_cmd_map, 0, 0, true, false},   {"check", tool_cmd_check, 0, 0, false, false},
-    {"ls", tool_cmd_ls, 0, 1, true, false},     {"get", tool_cmd_get, 1, 1, false, false},
+    {"info", tool_cmd_info, 0, 0, true, false},       {"cat", tool_cmd_cat, 0, 0, false, true},
+    {"map", tool_cmd_map, 0, 0, true, false},         {"check", tool_cmd_check, 0, 0, false, false},
+    {"ls", tool_cmd_ls, 0, 1, true, false},           {"get", tool_cmd_get, 1, 1, false, false},
+    {"entries", tool_cmd_entries, 0, 0, true, false},
 };
 
 int main(int argc, char **argv) {
@@ -115,6 +121,9 @@ int main(int argc, char **argv) {
             break;
         case OPT_STATS:
             args.stats = true;
+            break;
+        case OPT_ESP:
+            args.esp = true;
             break;
         case OPT_OFFSET:
             if (!parse_bytes(optarg, &args.offset))
@@ -155,6 +164,8 @@ int main(int argc, char **argv) {
         args.extra[args.extra_count++] = positional[i];
     if (args.json && !cmd->json)
         return tool_usage_error("%s: --json is not supported", cmd->name);
+    if (args.esp && cmd->run != tool_cmd_entries)
+        return tool_usage_error("%s: --esp only applies to entries", cmd->name);
     if ((args.has_offset || args.has_length) && !cmd->cat_options)
         return tool_usage_error("%s: --offset/--length only apply to cat", cmd->name);
     /* Write errors are reported through EPIPE, not a signal. */

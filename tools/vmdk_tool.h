@@ -24,6 +24,7 @@ typedef struct tool_args {
     const char *extra[4];
     int extra_count;
     bool json;
+    bool esp; /* entries --esp: IMAGE is a folder laid out like the ESP */
     bool stats;
     bool has_offset, has_length;
     uint64_t offset, length;
@@ -76,7 +77,8 @@ int tool_cmd_info(const tool_args *args);
 int tool_cmd_cat(const tool_args *args);
 int tool_cmd_map(const tool_args *args);
 int tool_cmd_check(const tool_args *args);
-int tool_cmd_ls(const tool_args *args);  /* fs.c */
-int tool_cmd_get(const tool_args *args); /* fs.c */
+int tool_cmd_ls(const tool_args *args);      /* fs.c */
+int tool_cmd_get(const tool_args *args);     /* fs.c */
+int tool_cmd_entries(const tool_args *args); /* entries.c */
 
 #endif
