@@ -446,6 +446,10 @@ EFI_STATUS boot_entry_run(const cfg_entry *e, char *msg, size_t cap) {
     vb_source kernel;
     EFI_STATUS status = EFI_LOAD_ERROR;
     msg[0] = '\0';
+    if (!e->kernel) { /* an `efi` entry: started by the block device path (to come) */
+        report(&c, "%s: efi entries are not supported yet", e->efi);
+        return EFI_UNSUPPORTED;
+    }
     int r = efi_volume_root(&c.root, &c.status);
     if (r < 0) {
         report(&c, "the loader's own volume: %s", problem(&c, r, NULL));

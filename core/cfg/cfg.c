@@ -21,6 +21,8 @@ typedef struct cfg_state {
     size_t entry_pool_mark;
     cfg_entry entry;
     uint32_t timeout_line, default_line, auto_line, auto_ramdisk_line;
+    /* Lines of the current entry's keys (initrd: the first), 0 when absent. */
+    uint32_t kernel_line, efi_line, initrd_line, ramdisk_line;
 } cfg_state;
 
 const char *cfg_severity_name(cfg_severity severity) {
@@ -103,8 +105,16 @@ static void cfg_finish_entry(cfg_state *st) {
     if (!st->entry_bad) {
         if (!e->disk)
             cfg_report(cfg, e->line, CFG_ERROR, "entry '%s' has no 'disk'; left out", e->id);
-        else if (!e->kernel)
-            cfg_report(cfg, e->line, CFG_ERROR, "entry '%s' has no 'kernel'; left out", e->id);
+        else if (!e->kernel && !e->efi)
+            cfg_report(cfg, e->line, CFG_ERROR, "entry '%s' has no 'kernel' or 'efi'; left out",
+                       e->id);
+        else if (e->kernel && e->efi)
+            cfg_report(cfg, VB_MAX(st->kernel_line, st->efi_line), CFG_ERROR,
+                       "entry '%s' has both 'kernel' (line %u) and 'efi' (line %u); left out",
+                       e->id, st->kernel_line, st->efi_line);
+        else if (e->efi && e->initrd_count)
+            cfg_report(cfg, st->initrd_line, CFG_ERROR,
+                       "entry '%s': 'initrd' is not allowed with 'efi'; left out", e->id);
         else if (!st->entry_store)
             cfg_report(cfg, e->line, CFG_ERROR, "more than %u entries; '%s' left out",
                        VB_CFG_ENTRIES_MAX, e->id);
@@ -137,6 +147,7 @@ static void cfg_start_entry(cfg_state *st, const char *v, size_t n) {
     vb_memset(&st->entry, 0, sizeof(st->entry));
     st->entry.line = st->line;
     st->entry.id = "?";
+    st->kernel_line = st->efi_line = st->initrd_line = st->ramdisk_line = 0;
     for (size_t i = 0; i < n; i++)
         if (vb_isspace(v[i])) {
             cfg_entry_error(st, "entry ID '%s' contains a space; left out", v);
@@ -209,7 +220,23 @@ static void cfg_entry_key(cfg_state *st, const char *key, const char *v, size_t 
     } else if (vb_str_ieq(key, "kernel")) {
         cfg_once(st, e->kernel, "kernel");
         e->kernel = cfg_keep(st, v, n);
+        st->kernel_line = st->line;
+    } else if (vb_str_ieq(key, "efi")) {
+        cfg_once(st, e->efi, "efi");
+        e->efi = cfg_keep(st, v, n);
+        st->efi_line = st->line;
+    } else if (vb_str_ieq(key, "ramdisk")) {
+        cfg_once(st, st->ramdisk_line ? e : NULL, "ramdisk");
+        st->ramdisk_line = st->line;
+        if (vb_str_ieq(v, "yes"))
+            e->ramdisk = true;
+        else if (vb_str_ieq(v, "no"))
+            e->ramdisk = false;
+        else
+            cfg_entry_error(st, "ramdisk '%s' is not yes or no", v);
     } else if (vb_str_ieq(key, "initrd")) {
+        if (!st->initrd_line)
+            st->initrd_line = st->line;
         if (e->initrd_count >= VB_CFG_INITRDS_MAX) {
             cfg_entry_error(st, "more than %u initrd lines in entry '%s'", VB_CFG_INITRDS_MAX,
                             e->id);
@@ -225,7 +252,8 @@ static void cfg_entry_key(cfg_state *st, const char *key, const char *v, size_t 
 }
 
 static bool is_entry_key(const char *key) {
-    static const char *const keys[] = {"title", "disk", "partition", "kernel", "initrd", "options"};
+    static const char *const keys[] = {"title",  "disk",    "partition", "kernel",
+                                       "initrd", "options", "efi",       "ramdisk"};
     for (size_t i = 0; i < VB_ARRAY_SIZE(keys); i++)
         if (vb_str_ieq(key, keys[i]))
             return true;

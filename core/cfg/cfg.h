@@ -49,12 +49,14 @@ typedef struct cfg_entry {
     cfg_disk_kind disk_kind;
     const char *disk; /* path, GUID or label, without its "partuuid="/"partlabel=" */
     cfg_partition_kind partition_kind;
-    uint32_t partition_index;                /* CFG_PARTITION_INDEX */
-    const char *partition;                   /* label or PARTUUID text; NULL otherwise */
-    const char *kernel;                      /* path inside the partition */
-    const char *initrds[VB_CFG_INITRDS_MAX]; /* in file order */
+    uint32_t partition_index; /* CFG_PARTITION_INDEX */
+    const char *partition;    /* label or PARTUUID text; NULL otherwise */
+    const char *kernel;       /* path inside the partition; NULL with efi */
+    const char *efi; /* EFI program inside the partition; NULL unless the entry has `efi` */
+    bool ramdisk;    /* `ramdisk yes`: the whole disk is copied to a UEFI RAM disk first */
+    const char *initrds[VB_CFG_INITRDS_MAX]; /* in file order; none with efi */
     uint32_t initrd_count;
-    const char *options; /* kernel command line, "" when none */
+    const char *options; /* kernel command line or the EFI program's load options, "" when none */
     uint32_t line;       /* line of the `entry` key */
 } cfg_entry;
 

@@ -6,7 +6,8 @@
  *
  * Invariants (README "Configuration reference"): every kept string lies in
  * the config's own pool and is NUL-terminated; every kept entry has an id,
- * a title, a disk and a kernel, a unique id without spaces, at most
+ * a title, a disk and exactly one of a kernel and an EFI program (no
+ * initrd with the latter), a unique id without spaces, at most
  * VB_CFG_INITRDS_MAX initrds and a valid partition selector; messages are
  * printable, one line, and counted; a config without entries has an
  * error unless automatic entries are on; the timeout is within limits; a
@@ -102,13 +103,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         check_string(e->id, false);
         check_string(e->title, false);
         check_string(e->disk, false);
-        check_string(e->kernel, false);
+        FUZZ_ASSERT((e->kernel == NULL) != (e->efi == NULL));
+        check_string(e->kernel, true);
+        check_string(e->efi, true);
+        if (e->efi)
+            FUZZ_ASSERT(e->initrd_count == 0 && e->efi[0] != '\0');
+        FUZZ_ASSERT(e->ramdisk == true || e->ramdisk == false);
         /* options is "" (a literal) when the entry has none. */
         FUZZ_ASSERT(e->options != NULL);
         if (e->options[0])
             check_string(e->options, false);
         FUZZ_ASSERT(e->id[0] != '\0' && strchr(e->id, ' ') == NULL && strchr(e->id, '\t') == NULL);
-        FUZZ_ASSERT(e->kernel[0] != '\0' && e->disk[0] != '\0');
+        FUZZ_ASSERT((!e->kernel || e->kernel[0] != '\0') && e->disk[0] != '\0');
         FUZZ_ASSERT(e->disk_kind >= CFG_DISK_PATH && e->disk_kind <= CFG_DISK_PARTLABEL);
         FUZZ_ASSERT(e->initrd_count <= VB_CFG_INITRDS_MAX);
         for (uint32_t k = 0; k < e->initrd_count; k++)
@@ -131,7 +137,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             FUZZ_ASSERT(strcmp(cfg.entries[j].id, e->id) != 0);
         check_ucs2(e->title, strlen(e->title));
         check_ucs2(e->options, strlen(e->options));
-        check_ucs2(e->kernel, strlen(e->kernel));
+        const char *program = e->kernel ? e->kernel : e->efi;
+        check_ucs2(program, strlen(program));
     }
     return 0;
 }

@@ -558,6 +558,12 @@ static void cfg_seeds(void) {
         "# only comments and a bad timeout\ntimeout 99999\ndefault nowhere\nkernel early\n",
         "entry u\ntitle Caf\xc3\xa9 \xe2\x98\x95 \xf0\x9f\x92\xbe\ndisk /d.vmdk\nkernel /k\n"
         "options bad\xc3 \xed\xa0\x80 \xc0\xaf end\n",
+        "timeout 2\ndefault chain\nentry chain\ntitle Image's own loader\ndisk \\d.vmdk\n"
+        "partition 1\nefi \\EFI\\BOOT\\BOOTX64.EFI\noptions --x y\nramdisk no\n"
+        "entry whole\ndisk d.vmdk\nkernel /vmlinuz\ninitrd /i\nramdisk YES\noptions "
+        "root=/dev/pmem0p2\n",
+        "entry both\ndisk d\nkernel k\nefi e\nentry ei\ndisk d\ninitrd i\nefi e\nramdisk maybe\n"
+        "entry none\ndisk d\nramdisk\nefi /a\nefi /b\nramdisk no\nramdisk yes\n",
     };
     for (size_t i = 0; i < sizeof(confs) / sizeof(confs[0]); i++)
         write_seed("cfg", text("handmade-%zu", i), confs[i], strlen(confs[i]));

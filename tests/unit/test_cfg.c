@@ -110,6 +110,44 @@ TEST(test_cfg_values) {
     CHECK_U64(c->line, 15);
 }
 
+TEST(test_cfg_efi_ramdisk) {
+    parse("entry chain\n"
+          "  disk d.vmdk\n"
+          "  EFI \\EFI\\BOOT\\BOOTX64.EFI\n"
+          "  options  --flag x  # load options\n"
+          "  ramdisk YES\n"
+          "entry k\n"
+          "  disk d.vmdk\n"
+          "  kernel /k\n"
+          "  ramdisk yes\n"
+          "entry plain\n"
+          "  disk d.vmdk\n"
+          "  efi /e.efi\n"
+          "  ramdisk no\n"
+          "entry dflt\n"
+          "  disk d.vmdk\n"
+          "  efi /e.efi\n");
+    dump_messages();
+    CHECK_U64(cfg.message_count, 0);
+    CHECK_U64(cfg.entry_count, 4);
+    if (cfg.entry_count != 4)
+        return;
+    const cfg_entry *a = &cfg.entries[0], *b = &cfg.entries[1], *c = &cfg.entries[2],
+                    *d = &cfg.entries[3];
+    CHECK_STR(a->efi, "\\EFI\\BOOT\\BOOTX64.EFI");
+    CHECK(a->kernel == NULL);
+    CHECK_STR(a->options, "--flag x");
+    CHECK(a->ramdisk);
+    CHECK_U64(a->initrd_count, 0);
+    CHECK(b->efi == NULL);
+    CHECK_STR(b->kernel, "/k");
+    CHECK(b->ramdisk);
+    CHECK_STR(c->efi, "/e.efi");
+    CHECK(!c->ramdisk);
+    CHECK(!d->ramdisk);
+    CHECK_STR(d->options, "");
+}
+
 /* One expected message: line, severity and a piece of its text. */
 typedef struct want_msg {
     uint32_t line;
@@ -134,7 +172,45 @@ TEST(test_cfg_diagnostics) {
          "b",
          0,
          {{1, CFG_ERROR, "entry 'a' has no 'disk'; left out"}}},
-        {"no kernel", "entry a\ndisk d\n", "", 0, {{1, CFG_ERROR, "entry 'a' has no 'kernel'"}}},
+        {"no kernel",
+         "entry a\ndisk d\n",
+         "",
+         0,
+         {{1, CFG_ERROR, "entry 'a' has no 'kernel' or 'efi'; left out"}}},
+        {"kernel and efi",
+         "entry a\ndisk d\nkernel k\nefi /e.efi\nentry b\ndisk d\nefi /x\nkernel k\n",
+         "",
+         0,
+         {{4, CFG_ERROR, "entry 'a' has both 'kernel' (line 3) and 'efi' (line 4); left out"},
+          {8, CFG_ERROR, "entry 'b' has both 'kernel' (line 8) and 'efi' (line 7); left out"}}},
+        {"initrd with efi",
+         "entry a\ndisk d\ninitrd /i1\nefi /e.efi\ninitrd /i2\nentry b\ndisk d\nefi /e\n",
+         "b",
+         0,
+         {{3, CFG_ERROR, "entry 'a': 'initrd' is not allowed with 'efi'; left out"}}},
+        {"ramdisk not yes or no",
+         "entry a\ndisk d\nefi /e\nramdisk maybe\nentry b\ndisk d\nkernel k\nramdisk 1\n",
+         "",
+         0,
+         {{4, CFG_ERROR, "ramdisk 'maybe' is not yes or no"},
+          {8, CFG_ERROR, "ramdisk '1' is not yes or no"}}},
+        {"ramdisk needs a value",
+         "entry a\ndisk d\nefi /e\nramdisk\n",
+         "",
+         0,
+         {{4, CFG_ERROR, "'ramdisk' needs a value"}}},
+        {"repeated efi and ramdisk",
+         "entry a\ndisk d\nefi /e\nramdisk yes\nefi /f\nramdisk no\n",
+         "a",
+         0,
+         {{5, CFG_WARNING, "'efi' repeated in entry 'a'; the last one counts"},
+          {6, CFG_WARNING, "'ramdisk' repeated in entry 'a'; the last one counts"}}},
+        {"efi outside an entry",
+         "efi /e\nramdisk yes\nentry a\ndisk d\nefi /e\n",
+         "a",
+         0,
+         {{1, CFG_ERROR, "'efi' outside an entry (add an 'entry ID' line)"},
+          {2, CFG_ERROR, "'ramdisk' outside an entry (add an 'entry ID' line)"}}},
         {"duplicate ID",
          "entry a\ndisk d\nkernel k\nentry a\ndisk e\nkernel k\n",
          "a",
@@ -145,7 +221,7 @@ TEST(test_cfg_diagnostics) {
          "default b\nentry a\ndisk d\nkernel k\nentry b\ndisk d\n",
          "a",
          0,
-         {{5, CFG_ERROR, "entry 'b' has no 'kernel'"}}},
+         {{5, CFG_ERROR, "entry 'b' has no 'kernel' or 'efi'"}}},
         {"default picks the second",
          "default b\nentry a\ndisk d\nkernel k\nentry b\ndisk d\n"
          "kernel k\n",
@@ -445,5 +521,5 @@ TEST(test_cfg_limits) {
 }
 
 TEST_MAIN(TEST_ENTRY(test_cfg_issue_example), TEST_ENTRY(test_cfg_values),
-          TEST_ENTRY(test_cfg_dropin_keys), TEST_ENTRY(test_cfg_diagnostics),
-          TEST_ENTRY(test_cfg_limits))
+          TEST_ENTRY(test_cfg_efi_ramdisk), TEST_ENTRY(test_cfg_dropin_keys),
+          TEST_ENTRY(test_cfg_diagnostics), TEST_ENTRY(test_cfg_limits))
