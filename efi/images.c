@@ -119,17 +119,20 @@ static void add_entry(const cfg_config *cfg, const discover_entry *d, const char
     e->disk = keep(image_path);
     e->partition_kind = d->partition ? CFG_PARTITION_INDEX : CFG_PARTITION_AUTO;
     e->partition_index = d->partition;
+    e->ramdisk = cfg->auto_ramdisk;
     if (d->kind == DISCOVER_KERNEL) {
         e->kernel = keep(d->linux_path);
         for (uint32_t i = 0; i < d->initrd_count; i++)
             e->initrds[e->initrd_count++] = keep(d->initrds[i]);
-        e->options = keep(d->options);
-    } else {
-        /* An EFI program: a UKI carries its own command line and initrd. */
+    } else if (d->source == DISCOVER_UKI) {
+        /* A UKI is started from memory like a kernel: it carries its own
+         * command line and initrd, so none is given. */
         e->kernel = keep(d->efi_path);
-        e->options = keep(d->options);
+    } else {
+        /* A boot loader reads its own files: started from its device. */
+        e->efi = keep(d->efi_path);
     }
-    (void)cfg;
+    e->options = keep(d->options);
     if (!pool_full)
         auto_count++;
 }
