@@ -92,9 +92,11 @@ static bool bls_isalpha(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* Steps of the specification, in its order: skip other characters; an
- * ended string is older; '~' older; '-' older; '^' newer; '.' older;
- * numbers numerically; letters letter by letter (upper before lower). */
+/* The specification's steps, with '~' checked before the end of either
+ * string as systemd and rpm do ("1~rc1" is older than "1"): skip other
+ * characters; '~' older; an ended string older; '-' older; '^' newer; '.'
+ * older; numbers numerically; letters letter by letter (upper before
+ * lower). */
 int bls_version_compare(const char *a, const char *b) {
     if (!a)
         a = "";
@@ -105,10 +107,19 @@ int bls_version_compare(const char *a, const char *b) {
             a++;
         while (*b && !bls_version_char(*b))
             b++;
+        if (*a == '~' || *b == '~') {
+            if (*a != '~')
+                return 1;
+            if (*b != '~')
+                return -1;
+            a++;
+            b++;
+            continue;
+        }
         if (!*a || !*b)
             return (*a != 0) - (*b != 0);
-        static const char marks[] = {'~', '-', '^', '.'};
-        static const int with_mark[] = {-1, -1, 1, -1};
+        static const char marks[] = {'-', '^', '.'};
+        static const int with_mark[] = {-1, 1, -1};
         bool decided = false;
         for (size_t m = 0; m < sizeof(marks); m++) {
             if (*a == marks[m] || *b == marks[m]) {
@@ -162,9 +173,7 @@ int bls_order(const char *a_sort_key, const char *a_version, const char *a_name,
         int r = vb_strcmp(a_sort_key, b_sort_key);
         if (r)
             return r;
-    }
-    if (a_version && b_version) {
-        int r = bls_version_compare(a_version, b_version);
+        r = bls_version_compare(a_version, b_version);
         if (r)
             return -r;
     }

@@ -44,10 +44,11 @@ int bls_parse(bls_entry *e, const char *text, size_t len, const char *arch, vb_d
  * strverscmp_improved): <0, 0, >0 as a is older, equal, newer than b. */
 int bls_version_compare(const char *a, const char *b);
 
-/* systemd-boot's order of two entries (negative: a is listed first): with
- * a sort-key before without; sort-keys in byte order; then both versions
- * newest first; then the file names (without .conf) by version comparison,
- * newest first. NULL sort_key/version: none. */
+/* systemd-boot's order of two entries (negative: a is listed first):
+ * entries with a sort-key before those without; between two with one, the
+ * sort-keys in byte order, then the versions newest first; then the file
+ * names (without .conf) by version comparison, newest first. NULL
+ * sort_key/version: none. */
 int bls_order(const char *a_sort_key, const char *a_version, const char *a_name,
               const char *b_sort_key, const char *b_version, const char *b_name);
 

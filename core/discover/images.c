@@ -12,12 +12,12 @@ bool images_name_is_extent(const char *name) {
     if (!images_has_suffix(name, n, ".vmdk"))
         return false;
     n -= 5;
-    if (images_has_suffix(name, n, "-flat"))
+    if (n > 5 && images_has_suffix(name, n, "-flat"))
         return true;
     size_t digits = 0;
     while (digits < n && vb_isdigit(name[n - 1 - digits]))
         digits++;
-    if (digits == 0 || n < digits + 2)
+    if (digits == 0 || n < digits + 3) /* a name before the "-s" */
         return false;
     char kind = vb_tolower(name[n - digits - 1]);
     return name[n - digits - 2] == '-' && (kind == 's' || kind == 'f');
