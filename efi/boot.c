@@ -9,6 +9,8 @@
  * a small stack and core never allocates. */
 #include "boot.h"
 #include <stdarg.h>
+#include "blockdev.h"
+#include "chain.h"
 #include "efi_blockio.h"
 #include "efi_con.h"
 #include "efi_devpath.h"
@@ -21,6 +23,7 @@
 #include "fs/fs.h"
 #include "handover.h"
 #include "part/part.h"
+#include "ramdisk.h"
 #include "lib/util.h"
 #include "vmdk/vmdk.h"
 #include "volume/volume.h"
@@ -55,6 +58,8 @@ typedef struct boot_ctx {
     EFI_HANDLE device;     /* the device the VMDK lives on */
     void *kernel, *initrd; /* AllocatePages buffers */
     uint64_t kernel_size, initrd_size;
+    ramdisk rd;          /* `ramdisk yes`: the disk in memory, registered */
+    vb_memsource rd_mem; /* disk_src over rd once the VMDK is closed */
 } boot_ctx;
 
 /* Writes "entry 'ID': " + the formatted text into the message. */
@@ -171,6 +176,25 @@ static int open_disk(boot_ctx *c) {
     return 0;
 }
 
+static void close_disk(boot_ctx *c);
+
+/* `ramdisk yes`: the whole disk into memory, registered with the firmware.
+ * From here on everything is read from that memory; the VMDK is closed. */
+static int load_ramdisk(boot_ctx *c) {
+    int r = ramdisk_create(&disk, devpath_of(c->device), c->disk, &c->rd);
+    if (r < 0) {
+        if (c->rd.stage == RAMDISK_READ)
+            report(c, "%s: %s", c->disk, problem(c, r, NULL));
+        else
+            report(c, "ramdisk: %s", ramdisk_problem(&c->rd));
+        return r;
+    }
+    close_disk(c);
+    c->disk_tried = false;
+    vb_memsource_init(&c->rd_mem, c->rd.base, c->rd.size, &c->disk_src);
+    return 0;
+}
+
 static void name_partition(boot_ctx *c, const part_entry *p) {
     if (p)
         vb_format(c->part_name, sizeof(c->part_name), "partition %u", (unsigned)p->index);
@@ -214,10 +238,10 @@ static void entry_spec(const cfg_entry *e, volume_spec *ret_spec, char *want, si
 }
 
 /* Finds the partition (configured, or the first whose filesystem holds the
- * kernel: core/volume's rule) and leaves vol mounted on it with the kernel
- * open in *ret_kernel. */
+ * kernel or EFI program: core/volume's rule) and leaves vol mounted on it
+ * with that file open in *ret_kernel. */
 static int find_kernel(boot_ctx *c, vb_source *ret_kernel) {
-    const char *kernel = c->e->kernel;
+    const char *kernel = c->e->kernel ? c->e->kernel : c->e->efi;
     volume_spec spec;
     char want[VB_PART_NAME_MAX + 16];
     entry_spec(c->e, &spec, want, sizeof(want));
@@ -434,6 +458,53 @@ static EFI_STATUS hand_over(boot_ctx *c, EFI_DEVICE_PATH *path) {
     return EFI_ERROR(res.status) ? res.status : EFI_LOAD_ERROR;
 }
 
+/* An `efi` entry: the disk published as a block device (or, with `ramdisk
+ * yes`, the registered RAM disk), the program started from the firmware's
+ * handle for its partition, the device removed again if it returns. */
+static EFI_STATUS run_program(boot_ctx *c) {
+    const char *p = c->e->efi, *w = where(c);
+    bool live = !c->rd.path;
+    EFI_HANDLE h;
+    int r = live ? blockdev_publish(&c->disk_src, c->device, &h, &c->status) : 0;
+    if (r < 0) {
+        report(c, "%s: cannot publish it as a block device: %s", c->disk, problem(c, r, NULL));
+        return EFI_LOAD_ERROR;
+    }
+    chain_request req = {
+        .disk_path = live ? blockdev_path() : c->rd.path,
+        .part = vol.has_table ? vol.entry : NULL,
+        .scheme = vol.table.scheme,
+        .path = p,
+        .options = c->e->options,
+        .before_start = print_timing,
+    };
+    handover_result res = {.stage = HANDOVER_LOAD, .status = EFI_LOAD_ERROR};
+    r = chain_start(&req, &res);
+    EFI_STATUS kept = live ? blockdev_remove() : EFI_SUCCESS;
+    if (r == VB_ENOTFOUND)
+        report(c, "%s in %s: the firmware made no device for that partition", p, w);
+    else if (r < 0)
+        report(c, "%s in %s: cannot build its device path: %s", p, w, vb_err_message(r));
+    else if (res.stage == HANDOVER_OPTIONS)
+        report(c, "options: not valid UTF-8 (BMP only), or longer than 4095 characters");
+    else if (res.stage == HANDOVER_SECURITY)
+        report(c, "%s in %s: the image failed Secure Boot verification (%s)", p, w,
+               efi_status_name(res.status));
+    else if (res.stage == HANDOVER_LOAD && res.status == EFI_NOT_FOUND)
+        report(c, "%s in %s: the firmware cannot read it (not found; it reads FAT only)", p, w);
+    else if (res.stage == HANDOVER_LOAD)
+        report(c, "%s in %s: not an EFI program (%s)", p, w, efi_status_name(res.status));
+    else
+        report(c, "%s in %s: the program returned: %s", p, w,
+               res.status == EFI_SUCCESS ? "success" : efi_status_name(res.status));
+    if (EFI_ERROR(kept)) {
+        size_t n = vb_strlen(c->msg);
+        vb_format(c->msg + n, c->cap - n, " (the firmware kept the block device: %s)",
+                  efi_status_name(kept));
+    }
+    return EFI_ERROR(res.status) ? res.status : EFI_LOAD_ERROR;
+}
+
 EFI_STATUS boot_entry_run(const cfg_entry *e, char *msg, size_t cap) {
     boot_ctx c = {.e = e, .msg = msg, .cap = cap};
     if (e->disk_kind == CFG_DISK_PARTUUID)
@@ -446,17 +517,18 @@ EFI_STATUS boot_entry_run(const cfg_entry *e, char *msg, size_t cap) {
     vb_source kernel;
     EFI_STATUS status = EFI_LOAD_ERROR;
     msg[0] = '\0';
-    if (!e->kernel) { /* an `efi` entry: started by the block device path (to come) */
-        report(&c, "%s: efi entries are not supported yet", e->efi);
-        return EFI_UNSUPPORTED;
-    }
     int r = efi_volume_root(&c.root, &c.status);
     if (r < 0) {
         report(&c, "the loader's own volume: %s", problem(&c, r, NULL));
         return EFI_NOT_FOUND;
     }
-    if (open_disk(&c) < 0)
+    if (open_disk(&c) < 0 || (e->ramdisk && load_ramdisk(&c) < 0))
         goto out;
+    if (e->efi) {
+        if (find_kernel(&c, &kernel) == 0)
+            status = run_program(&c);
+        goto out;
+    }
     if (find_kernel(&c, &kernel) < 0 || load_kernel(&c, &kernel) < 0 || load_initrds(&c) < 0 ||
         kernel_device_path(&c, &path) < 0)
         goto out;
@@ -467,6 +539,7 @@ out:
     close_disk(&c);
     efi_pages_free(c.initrd, c.initrd_size);
     efi_pages_free(c.kernel, c.kernel_size);
+    ramdisk_release(&c.rd);
     c.root->Close(c.root);
     return status;
 }

@@ -18,8 +18,9 @@ EFI_DEVICE_PATH *devpath_of(EFI_HANDLE handle) {
     return dp;
 }
 
-int devpath_append_file(const EFI_DEVICE_PATH *base, const CHAR16 *file, void *buf, size_t cap) {
-    uint8_t *out = buf;
+/* Copies the nodes of base up to (not including) its end node into out;
+ * *ret_used gets their length. */
+static int copy_nodes(const EFI_DEVICE_PATH *base, uint8_t *out, size_t cap, size_t *ret_used) {
     const uint8_t *p = (const uint8_t *)base;
     size_t used = 0;
     for (unsigned i = 0;; i++) {
@@ -36,6 +37,32 @@ int devpath_append_file(const EFI_DEVICE_PATH *base, const CHAR16 *file, void *b
         used += len;
         p += len;
     }
+    *ret_used = used;
+    return 0;
+}
+
+static const uint8_t dp_end[DP_NODE_HEADER] = {DP_END_TYPE, 0xff, DP_NODE_HEADER, 0};
+
+int devpath_append_node(const EFI_DEVICE_PATH *base, const void *node, size_t node_len, void *buf,
+                        size_t cap) {
+    uint8_t *out = buf;
+    size_t used;
+    int r = copy_nodes(base, out, cap, &used);
+    if (r < 0)
+        return r;
+    if (node_len < DP_NODE_HEADER || node_len > 0xffff || node_len + DP_NODE_HEADER > cap - used)
+        return VB_ELIMIT;
+    vb_memcpy(out + used, node, node_len);
+    vb_memcpy(out + used + node_len, dp_end, sizeof(dp_end));
+    return 0;
+}
+
+int devpath_append_file(const EFI_DEVICE_PATH *base, const CHAR16 *file, void *buf, size_t cap) {
+    uint8_t *out = buf;
+    size_t used;
+    int r = copy_nodes(base, out, cap, &used);
+    if (r < 0)
+        return r;
     size_t units = 0;
     while (file[units])
         units++;
@@ -48,7 +75,6 @@ int devpath_append_file(const EFI_DEVICE_PATH *base, const CHAR16 *file, void *b
     out[used + 3] = (uint8_t)(file_len >> 8);
     vb_memcpy(out + used + DP_NODE_HEADER, file, (units + 1) * sizeof(CHAR16));
     used += file_len;
-    static const uint8_t end[DP_NODE_HEADER] = {DP_END_TYPE, 0xff, DP_NODE_HEADER, 0};
-    vb_memcpy(out + used, end, sizeof(end));
+    vb_memcpy(out + used, dp_end, sizeof(dp_end));
     return 0;
 }

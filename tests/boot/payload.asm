@@ -10,6 +10,12 @@
 ;   VMDKBOOT-PAYLOAD-OK
 ;   cmdline: [<LoadOptions as UCS-2, up to the first NUL>]
 ;   cmdline-bytes: <LoadOptionsSize>
+;   device: <the DeviceHandle's device path as text, or "none">
+;   file: <the loaded image's FilePath as text, or "none">
+;           (both through EFI_DEVICE_PATH_TO_TEXT_PROTOCOL; left out when
+;           the firmware has none)
+;   VMDKBOOT-PAYLOAD-RETURN and a return with EFI_ABORTED, when the load
+;           options start with "vmdkboot.return" (a program that gives up)
 ;   initrd: size=<decimal> crc32=<8 hex digits>    (via EFI_LOAD_FILE2 on the
 ;           LINUX_EFI_INITRD_MEDIA_GUID vendor device path, like Linux does)
 ;   or  initrd: none                               (no handle has that path)
@@ -36,13 +42,18 @@ CONOUT_OUTPUT   equ 8
 BS_ALLOC_POOL   equ 64
 BS_HANDLE_PROTO equ 152
 BS_LOCATE_DP    equ 184
+BS_LOCATE_PROTO equ 320
 BS_WATCHDOG     equ 256
 BS_CRC32        equ 344
 RT_RESET        equ 104
+LI_DEVICE       equ 24
+LI_FILE_PATH    equ 32
 LI_OPT_SIZE     equ 48
+DP_TO_TEXT_PATH equ 8
 LI_OPTIONS      equ 56
 
 EFI_BUFFER_TOO_SMALL equ 0x8000000000000005
+EFI_ABORTED          equ 0x8000000000000015
 EFI_LOADER_DATA      equ 2
 EFI_RESET_SHUTDOWN   equ 2
 MAX_CMDLINE_CHARS    equ 2047
@@ -186,7 +197,75 @@ entry:
     call print_dec
     lea rcx, [s_crlf]
     call print
-    jmp .initrd
+
+    ; ---- where it was loaded from ----------------------------------------------
+    lea rcx, [guid_dp_to_text]
+    xor edx, edx
+    lea r8, [dp_to_text]
+    mov rax, [boot_services]
+    call [rax + BS_LOCATE_PROTO]
+    test rax, rax
+    jnz .where_done
+    lea rcx, [s_device]
+    call print
+    mov rbx, [loaded_image]
+    mov rcx, [rbx + LI_DEVICE]
+    test rcx, rcx
+    jz .device_none
+    lea rdx, [guid_device_path]
+    lea r8, [device_path]
+    mov rax, [boot_services]
+    call [rax + BS_HANDLE_PROTO]
+    test rax, rax
+    jnz .device_none
+    mov rcx, [device_path]
+    call print_path
+    jmp .file
+.device_none:
+    lea rcx, [s_none]
+    call print
+.file:
+    lea rcx, [s_file]
+    call print
+    mov rbx, [loaded_image]
+    mov rcx, [rbx + LI_FILE_PATH]
+    test rcx, rcx
+    jz .file_none
+    call print_path
+    jmp .file_done
+.file_none:
+    lea rcx, [s_none]
+    call print
+.file_done:
+    lea rcx, [s_crlf]
+    call print
+.where_done:
+
+    ; ---- return instead of powering off? -----------------------------------------
+    lea rsi, [cmdline_buf]
+    lea rdi, [s_return_word]
+.compare:
+    movzx eax, word [rdi]
+    test eax, eax
+    jz .give_up
+    cmp ax, [rsi]
+    jne .initrd
+    add rsi, 2
+    add rdi, 2
+    jmp .compare
+.give_up:
+    lea rcx, [s_returning]
+    call print
+    mov rax, EFI_ABORTED
+    add rsp, 64
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rdi
+    pop rsi
+    pop rbx
+    ret
 
 .no_loaded_image:
     lea rcx, [s_no_loaded_image]
@@ -327,6 +406,23 @@ print:
     add rsp, 40
     ret
 
+; print_path(rcx = device path): its text (ConvertDevicePathToText, not
+; display-only, no shortcuts), or "?" when the firmware gives none
+print_path:
+    sub rsp, 40
+    xor edx, edx
+    xor r8d, r8d
+    mov rax, [dp_to_text]
+    call [rax + DP_TO_TEXT_PATH]
+    add rsp, 40
+    test rax, rax
+    jz .unknown
+    mov rcx, rax
+    jmp print
+.unknown:
+    lea rcx, [s_unknown]
+    jmp print
+
 ; print_dec(rcx = unsigned 64-bit value)
 print_dec:
     lea r9, [number_buf_end]
@@ -378,6 +474,12 @@ s_err_load:        dw __utf16__('initrd: error LoadFile status=0x'), 0
 s_err_crc:         dw __utf16__('initrd: error CalculateCrc32 status=0x'), 0
 s_end:             dw __utf16__('VMDKBOOT-PAYLOAD-END'), 13, 10, 0
 s_crlf:            dw 13, 10, 0
+s_device:          dw __utf16__('device: '), 0
+s_file:            dw 13, 10, __utf16__('file: '), 0
+s_none:            dw __utf16__('none'), 0
+s_unknown:         dw __utf16__('?'), 0
+s_return_word:     dw __utf16__('vmdkboot.return'), 0
+s_returning:       dw __utf16__('VMDKBOOT-PAYLOAD-RETURN'), 13, 10, 0
 
 align 8
 ; EFI_LOADED_IMAGE_PROTOCOL_GUID 5b1b31a1-9562-11d2-8e3f-00a0c969723b
@@ -388,6 +490,14 @@ guid_loaded_image: dd 0x5b1b31a1
 guid_load_file2:   dd 0x4006c0c1
                    dw 0xfcb3, 0x403e
                    db 0x99, 0x6d, 0x4a, 0x6c, 0x87, 0x24, 0xe0, 0x6d
+; EFI_DEVICE_PATH_TO_TEXT_PROTOCOL_GUID 8b843e20-8132-4852-90cc-551a4e4a7f1c
+guid_dp_to_text:   dd 0x8b843e20
+                   dw 0x8132, 0x4852
+                   db 0x90, 0xcc, 0x55, 0x1a, 0x4e, 0x4a, 0x7f, 0x1c
+; EFI_DEVICE_PATH_PROTOCOL_GUID 09576e91-6d3f-11d2-8e39-00a0c969723b
+guid_device_path:  dd 0x09576e91
+                   dw 0x6d3f, 0x11d2
+                   db 0x8e, 0x39, 0x00, 0xa0, 0xc9, 0x69, 0x72, 0x3b
 ; Vendor media node with LINUX_EFI_INITRD_MEDIA_GUID
 ; 5568e427-68fc-4f3d-ac74-ca555231cc68, then the end node.
 initrd_device_path:
@@ -414,6 +524,8 @@ load_file2:     dq 0
 initrd_size:    dq 0
 initrd_buffer:  dq 0
 initrd_crc:     dd 0, 0
+dp_to_text:     dq 0
+device_path:    dq 0
 number_buf:     times 24 dw 0
 number_buf_end: dw 0
 align 16
