@@ -68,10 +68,13 @@ typedef struct cfg_config {
                                `default` names or matches as a glob, else 0 */
     bool default_found;     /* default_entry is such a match (without one, the
                                loader looks among the automatic entries) */
+
+    /* Drop-in images. */
     const char *images[VB_CFG_IMAGES_MAX]; /* `images` folders in file order */
     uint32_t images_count;                 /* 0: the default, \images */
     bool auto_entries;                     /* `auto` (default yes) */
     bool auto_ramdisk;                     /* `auto-ramdisk` (default yes) */
+
     uint32_t entry_count;
     cfg_entry entries[VB_CFG_ENTRIES_MAX];
     uint32_t error_count, warning_count; /* including dropped messages */
