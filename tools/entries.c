@@ -25,6 +25,7 @@ typedef struct entries_row {
     char *initrds[VB_CFG_INITRDS_MAX];
     uint32_t initrd_count;
     uint32_t partition;  /* 0: auto (configured) or the whole disk */
+    bool ramdisk;        /* booted with `ramdisk yes` */
     char *partition_sel; /* configured label=/uuid= selector, or NULL */
 } entries_row;
 
@@ -51,7 +52,7 @@ static void add_problem(entries_ctx *c, const char *line) {
     c->problems[c->problem_count++] = strdup(line);
 }
 
-static void add_found(entries_ctx *c, const char *image_path) {
+static void add_found(entries_ctx *c, const char *image_path, bool ramdisk) {
     for (uint32_t i = 0; i < c->found.count && c->count < ENTRIES_ROWS_MAX; i++) {
         const discover_entry *e = &c->found.entries[i];
         static const char *const sources[] = {"", "bls", "uki", "debian", "efi"};
@@ -61,6 +62,7 @@ static void add_found(entries_ctx *c, const char *image_path) {
         r->title = strdup(e->title);
         r->image = strdup(image_path);
         r->partition = e->partition;
+        r->ramdisk = ramdisk;
         r->linux_path = dup_or_null(e->linux_path);
         r->efi = dup_or_null(e->efi_path);
         r->options = strdup(e->options);
@@ -121,7 +123,7 @@ static int discover_image(entries_ctx *c, const char *path, const char *name,
         return err;
     vmdk_disk_source(disk, &src);
     discover_disk(&c->disc, &src, name, &c->found);
-    add_found(c, image_path);
+    add_found(c, image_path, c->cfg.auto_ramdisk);
     vmdk_close(disk);
     host_source_close(&top);
     return 0;
@@ -190,6 +192,8 @@ static void add_configured(entries_ctx *c) {
         r->title = strdup(e->title);
         r->image = strdup(e->disk);
         r->linux_path = dup_or_null(e->kernel);
+        r->efi = dup_or_null(e->efi);
+        r->ramdisk = e->ramdisk;
         r->options = strdup(e->options);
         r->source = strdup("config");
         if (e->partition_kind == CFG_PARTITION_INDEX)
@@ -291,6 +295,7 @@ static void print_rows(entries_ctx *c, uint32_t def, bool json) {
             }
             printf("], \"efi\": ");
             print_json_or_null(r->efi);
+            printf(", \"ramdisk\": %s", r->ramdisk ? "true" : "false");
             printf(", \"options\": ");
             tool_json_string(stdout, r->options);
             printf("}");
@@ -323,6 +328,7 @@ static void print_rows(entries_ctx *c, uint32_t def, bool json) {
             printf("    efi        %s\n", r->efi);
         if (r->options[0])
             printf("    options    %s\n", r->options);
+        printf("    ramdisk    %s\n", r->ramdisk ? "yes" : "no");
     }
 }
 
@@ -361,8 +367,10 @@ int tool_cmd_entries(const tool_args *args) {
                             disk);
             def = pick_default(c);
         }
-    } else if (discover_image(c, args->image, host_basename(args->image), args->image, disk)) {
-        status = TOOL_EXIT_IMAGE;
+    } else {
+        cfg_parse(&c->cfg, "", 0); /* IMAGE alone: the loader's defaults */
+        if (discover_image(c, args->image, host_basename(args->image), args->image, disk))
+            status = TOOL_EXIT_IMAGE;
     }
     if (status == TOOL_EXIT_OK) {
         print_rows(c, def, args->json);
