@@ -10,8 +10,10 @@
  * TPL_CALLBACK, and our read of the VMDK file takes that lock again. EDK2's
  * lock records the TPL to restore at release, and a nested acquire at
  * TPL_CALLBACK would overwrite what the outer one recorded, leaving the
- * program at TPL_CALLBACK. So reads drop to TPL_APPLICATION for the VMDK
- * read and raise back before returning. */
+ * program at TPL_CALLBACK (seen under OVMF 2022.11: the payload started at
+ * TPL 8 and the menu, unable to wait for keys, looped; boot case
+ * efi-return-next). So reads drop to TPL_APPLICATION for the VMDK read and
+ * raise back before returning. */
 #include "blockdev.h"
 #include "efi_devpath.h"
 #include "efi_env.h"

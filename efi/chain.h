@@ -10,7 +10,6 @@
 #define VB_CHAIN_H
 
 #include <efi.h>
-#include <stdbool.h>
 #include "handover.h"
 #include "part/part.h"
 

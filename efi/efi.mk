@@ -50,6 +50,11 @@ EFI_CORE_OBJS := $(patsubst core/%.c,$(EFI_OBJ)/core/%.o,$(CORE_SRCS))
 EFI_OBJS := $(EFI_CORE_OBJS) \
     $(patsubst %.c,$(EFI_OBJ)/%.o,$(EFI_PLATFORM_SRCS) $(EFI_APP_SRCS))
 
+# Inflate runs for every compressed byte (a RAM disk fill inflates all the
+# stored data of the disk): -O2 there (about 1.5 KiB more; under TCG the
+# 106 MiB of tests/bench/ramdisk-fill inflate about 1.1 s faster), -Os
+# elsewhere.
+$(EFI_OBJ)/core/inflate/%.o: EFI_CORE_CFLAGS += -O2
 $(EFI_OBJ)/core/%.o: core/%.c $(CORE_HDRS) efi/efi.mk | $(BUILD)/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(EFI_CORE_CFLAGS) -c $< -o $@

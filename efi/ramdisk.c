@@ -93,8 +93,9 @@ static void ramdisk_progress(const char *name, uint64_t done, uint64_t total, un
     *shown = pct;
 }
 
-/* Fills rd->base with the whole disk: zero and hole runs by memset, data
- * (and NOACCESS, which then fails with the disk's detail) by vmdk_read. */
+/* Fills rd->base with the whole disk: zero and hole runs zeroed, never
+ * read; data (and NOACCESS, which then fails with the disk's detail) by
+ * vmdk_read, straight into place. */
 static int ramdisk_fill(vmdk_disk *disk, const char *name, ramdisk *rd) {
     unsigned shown = 0;
     int r;

@@ -14,6 +14,13 @@
 ;   file: <the loaded image's FilePath as text, or "none">
 ;           (both through EFI_DEVICE_PATH_TO_TEXT_PROTOCOL; left out when
 ;           the firmware has none)
+;   tpl: <the TPL it was started at, decimal: 4 is TPL_APPLICATION>
+;   blockio: ... (two lines), when the load options contain "vmdkboot.blockio":
+;           the Block I/O device one level up from its DeviceHandle (the
+;           disk its partition is on) probed with the spec's argument
+;           checks: geometry, then the low byte of each call's status (a
+;           read of LBA 0 and its 0x55AA, an odd size, past the end, across
+;           the end, a wrong MediaId, a NULL buffer, a write, a flush)
 ;   VMDKBOOT-PAYLOAD-RETURN and a return with EFI_ABORTED, when the load
 ;           options start with "vmdkboot.return" (a program that gives up)
 ;   initrd: size=<decimal> crc32=<8 hex digits>    (via EFI_LOAD_FILE2 on the
@@ -39,6 +46,8 @@ ST_CONOUT       equ 64
 ST_RUNTIME      equ 88
 ST_BOOT         equ 96
 CONOUT_OUTPUT   equ 8
+BS_RAISE_TPL    equ 24
+BS_RESTORE_TPL  equ 32
 BS_ALLOC_POOL   equ 64
 BS_HANDLE_PROTO equ 152
 BS_LOCATE_DP    equ 184
@@ -46,6 +55,14 @@ BS_LOCATE_PROTO equ 320
 BS_WATCHDOG     equ 256
 BS_CRC32        equ 344
 RT_RESET        equ 104
+BIO_MEDIA       equ 8
+BIO_READ        equ 24
+BIO_WRITE       equ 32
+BIO_FLUSH       equ 40
+MEDIA_READ_ONLY equ 7
+MEDIA_BLOCK     equ 12
+MEDIA_LAST      equ 24
+DP_COPY_MAX     equ 1024
 LI_DEVICE       equ 24
 LI_FILE_PATH    equ 32
 LI_OPT_SIZE     equ 48
@@ -54,6 +71,7 @@ LI_OPTIONS      equ 56
 
 EFI_BUFFER_TOO_SMALL equ 0x8000000000000005
 EFI_ABORTED          equ 0x8000000000000015
+TPL_HIGH_LEVEL       equ 31
 EFI_LOADER_DATA      equ 2
 EFI_RESET_SHUTDOWN   equ 2
 MAX_CMDLINE_CHARS    equ 2047
@@ -240,6 +258,21 @@ entry:
     lea rcx, [s_crlf]
     call print
 .where_done:
+    ; The TPL now (RaiseTPL returns it; RestoreTPL puts it back).
+    mov ecx, TPL_HIGH_LEVEL
+    mov rax, [boot_services]
+    call [rax + BS_RAISE_TPL]
+    mov [start_tpl], rax
+    mov rcx, rax
+    mov rax, [boot_services]
+    call [rax + BS_RESTORE_TPL]
+    lea rcx, [s_tpl]
+    call print
+    mov rcx, [start_tpl]
+    call print_dec
+    lea rcx, [s_crlf]
+    call print
+    call blockio_probe
 
     ; ---- return instead of powering off? -----------------------------------------
     lea rsi, [cmdline_buf]
@@ -406,6 +439,155 @@ print:
     add rsp, 40
     ret
 
+; blockio_probe: see the header; needs device_path (0: nothing to probe)
+blockio_probe:
+    push rbx
+    push r12
+    push r13
+    push r14
+    push r15
+    sub rsp, 48                 ; 5 pushes + return address: aligned after this
+    lea rcx, [s_blockio_word]
+    call contains
+    test eax, eax
+    jz .done
+    lea rcx, [s_blockio]
+    call print
+    ; The device path without its last node (the partition's HD node).
+    mov rsi, [device_path]
+    test rsi, rsi
+    jz .fail
+    xor r8d, r8d                ; start of the last node
+    xor ecx, ecx
+.walk:
+    cmp byte [rsi + rcx], 0x7f
+    je .walked
+    movzx eax, word [rsi + rcx + 2]
+    cmp eax, 4
+    jb .fail
+    mov r8, rcx
+    add rcx, rax
+    cmp rcx, DP_COPY_MAX - 4
+    ja .fail
+    jmp .walk
+.walked:
+    lea rdi, [dp_copy]
+    mov rcx, r8
+    rep movsb
+    mov dword [rdi], 0x0004ff7f ; end node: 7f ff 04 00
+    lea rax, [dp_copy]
+    mov [dp_cursor], rax
+    lea rcx, [guid_block_io]
+    lea rdx, [dp_cursor]
+    lea r8, [bio_handle]
+    mov rax, [boot_services]
+    call [rax + BS_LOCATE_DP]
+    test rax, rax
+    jnz .fail
+    mov rcx, [bio_handle]
+    lea rdx, [guid_block_io]
+    lea r8, [bio]
+    mov rax, [boot_services]
+    call [rax + BS_HANDLE_PROTO]
+    test rax, rax
+    jnz .fail
+    mov r12, [bio]
+    mov r13, [r12 + BIO_MEDIA]
+    mov r14d, [r13]             ; MediaId
+    mov r15, [r13 + MEDIA_LAST]
+    lea rcx, [s_bio_block]
+    call print
+    mov ecx, [r13 + MEDIA_BLOCK]
+    call print_dec
+    lea rcx, [s_bio_last]
+    call print
+    mov rcx, r15
+    call print_dec
+    lea rcx, [s_bio_ro]
+    call print
+    movzx ecx, byte [r13 + MEDIA_READ_ONLY]
+    call print_dec
+    lea rcx, [s_bio_line2]
+    call print
+
+%macro BIO_CALL 5 ; label string, slot, media id, lba, size (buffer in rbx)
+    mov rcx, r12
+    mov edx, %3
+    mov r8, %4
+    mov r9, %5
+    mov [rsp + 32], rbx
+    call [r12 + %2]
+    mov [bio_status], rax
+    lea rcx, [%1]
+    call print
+    movzx ecx, byte [bio_status]
+    call print_dec
+%endmacro
+    lea rbx, [sector_buf]
+    BIO_CALL s_bio_read, BIO_READ, r14d, 0, 512
+    lea rcx, [s_bio_sig]
+    call print
+    movzx ecx, word [sector_buf + 510]
+    call print_hex32
+    BIO_CALL s_bio_odd, BIO_READ, r14d, 0, 511
+    lea rax, [r15 + 1]
+    BIO_CALL s_bio_past, BIO_READ, r14d, rax, 512
+    BIO_CALL s_bio_across, BIO_READ, r14d, r15, 1024
+    lea eax, [r14 + 1]
+    BIO_CALL s_bio_media, BIO_READ, eax, 0, 512
+    xor ebx, ebx
+    BIO_CALL s_bio_null, BIO_READ, r14d, 0, 512
+    lea rbx, [sector_buf]
+    BIO_CALL s_bio_write, BIO_WRITE, r14d, 0, 512
+    mov rcx, r12
+    call [r12 + BIO_FLUSH]
+    mov [bio_status], rax
+    lea rcx, [s_bio_flush]
+    call print
+    movzx ecx, byte [bio_status]
+    call print_dec
+    lea rcx, [s_crlf]
+    call print
+    jmp .done
+.fail:
+    lea rcx, [s_bio_none]
+    call print
+.done:
+    add rsp, 48
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbx
+    ret
+
+; contains(rcx = UCS-2 needle): eax = 1 when cmdline_buf contains it (leaf)
+contains:
+    lea r8, [cmdline_buf]
+.start:
+    mov r9, r8
+    mov r10, rcx
+.inner:
+    movzx eax, word [r10]
+    test eax, eax
+    jz .yes
+    cmp ax, [r9]
+    jne .next
+    add r9, 2
+    add r10, 2
+    jmp .inner
+.next:
+    cmp word [r8], 0
+    je .no
+    add r8, 2
+    jmp .start
+.yes:
+    mov eax, 1
+    ret
+.no:
+    xor eax, eax
+    ret
+
 ; print_path(rcx = device path): its text (ConvertDevicePathToText, not
 ; display-only, no shortcuts), or "?" when the firmware gives none
 print_path:
@@ -479,6 +661,23 @@ s_file:            dw 13, 10, __utf16__('file: '), 0
 s_none:            dw __utf16__('none'), 0
 s_unknown:         dw __utf16__('?'), 0
 s_return_word:     dw __utf16__('vmdkboot.return'), 0
+s_tpl:             dw __utf16__('tpl: '), 0
+s_blockio_word:    dw __utf16__('vmdkboot.blockio'), 0
+s_blockio:         dw __utf16__('blockio: '), 0
+s_bio_none:        dw __utf16__('no parent device'), 13, 10, 0
+s_bio_block:       dw __utf16__('block='), 0
+s_bio_last:        dw __utf16__(' last='), 0
+s_bio_ro:          dw __utf16__(' readonly='), 0
+s_bio_line2:       dw 13, 10, __utf16__('blockio:'), 0
+s_bio_read:        dw __utf16__(' read='), 0
+s_bio_sig:         dw __utf16__(' sig='), 0
+s_bio_odd:         dw __utf16__(' odd-size='), 0
+s_bio_past:        dw __utf16__(' past-end='), 0
+s_bio_across:      dw __utf16__(' across-end='), 0
+s_bio_media:       dw __utf16__(' media-changed='), 0
+s_bio_null:        dw __utf16__(' null-buffer='), 0
+s_bio_write:       dw __utf16__(' write='), 0
+s_bio_flush:       dw __utf16__(' flush='), 0
 s_returning:       dw __utf16__('VMDKBOOT-PAYLOAD-RETURN'), 13, 10, 0
 
 align 8
@@ -497,6 +696,10 @@ guid_dp_to_text:   dd 0x8b843e20
 ; EFI_DEVICE_PATH_PROTOCOL_GUID 09576e91-6d3f-11d2-8e39-00a0c969723b
 guid_device_path:  dd 0x09576e91
                    dw 0x6d3f, 0x11d2
+                   db 0x8e, 0x39, 0x00, 0xa0, 0xc9, 0x69, 0x72, 0x3b
+; EFI_BLOCK_IO_PROTOCOL_GUID 964e5b21-6459-11d2-8e39-00a0c969723b
+guid_block_io:     dd 0x964e5b21
+                   dw 0x6459, 0x11d2
                    db 0x8e, 0x39, 0x00, 0xa0, 0xc9, 0x69, 0x72, 0x3b
 ; Vendor media node with LINUX_EFI_INITRD_MEDIA_GUID
 ; 5568e427-68fc-4f3d-ac74-ca555231cc68, then the end node.
@@ -526,6 +729,14 @@ initrd_buffer:  dq 0
 initrd_crc:     dd 0, 0
 dp_to_text:     dq 0
 device_path:    dq 0
+dp_cursor:      dq 0
+start_tpl:      dq 0
+bio_handle:     dq 0
+bio:            dq 0
+bio_status:     dq 0
+align 16
+sector_buf:     times 1024 db 0
+dp_copy:        times DP_COPY_MAX db 0
 number_buf:     times 24 dw 0
 number_buf_end: dw 0
 align 16
