@@ -248,6 +248,11 @@
 #define VB_CFG_POOL_BYTES 32768
 #endif
 
+/* Most `images` folder lines kept. */
+#ifndef VB_CFG_IMAGES_MAX
+#define VB_CFG_IMAGES_MAX 4
+#endif
+
 /* Most diagnostics kept; more are counted in cfg_config.messages_dropped. */
 #ifndef VB_CFG_MESSAGES_MAX
 #define VB_CFG_MESSAGES_MAX 32
@@ -261,6 +266,42 @@
 #ifndef VB_CFG_TIMEOUT_MAX
 #define VB_CFG_TIMEOUT_MAX 3600
 #endif
+
+/* ---- drop-in images and boot-entry discovery (core/discover/) ---- */
+
+/* Most *.vmdk files considered in one images folder (file-name order). */
+#ifndef VB_IMAGES_MAX
+#define VB_IMAGES_MAX 64
+#endif
+
+/* Longest image file name kept, NUL included. */
+#ifndef VB_IMAGE_NAME_MAX
+#define VB_IMAGE_NAME_MAX 128
+#endif
+
+/* Most automatic entries found in one image; more are reported. */
+#ifndef VB_DISCOVER_ENTRIES_MAX
+#define VB_DISCOVER_ENTRIES_MAX 16
+#endif
+
+/* Largest BLS entry file, os-release, kernel command line file or UKI
+ * .osrel section read, in bytes (one static buffer of this size). */
+#ifndef VB_DISCOVER_FILE_MAX
+#define VB_DISCOVER_FILE_MAX 8192
+#endif
+
+/* Most one-line problems kept per image; more are counted. */
+#ifndef VB_DISCOVER_PROBLEMS_MAX
+#define VB_DISCOVER_PROBLEMS_MAX 16
+#endif
+
+/* Bytes of strings (IDs, titles, paths, options) kept per image. */
+#ifndef VB_DISCOVER_POOL_BYTES
+#define VB_DISCOVER_POOL_BYTES 32768
+#endif
+
+/* Most PE sections a UKI may declare (the PE format allows 96). */
+#define VB_PE_SECTIONS_MAX 96
 
 /* ---- streamOptimized (core/vmdk/vmdk_stream.c) ---- */
 

@@ -28,6 +28,14 @@ int config_load(cfg_config *cfg, char *notes, size_t cap) {
         r = efi_file_read_all(root, CONFIG_PATH, text, sizeof(text), &len);
         root->Close(root);
     }
+    if (r == VB_ENOTFOUND) {
+        /* No configuration at all: the defaults, drop-in images included. */
+        cfg_parse(cfg, "", 0);
+        vb_format(line, sizeof(line), "vmdkboot: no %s; using the defaults (timeout %u, auto yes)",
+                  CONFIG_PATH, (unsigned)cfg->timeout);
+        note(notes, cap, used, line);
+        return 0;
+    }
     if (r < 0) {
         vb_format(line, sizeof(line), "vmdkboot: %s: %s", CONFIG_PATH,
                   r == VB_ELIMIT ? "larger than 64 KiB" : vb_err_message(r));
@@ -50,5 +58,5 @@ int config_load(cfg_config *cfg, char *notes, size_t cap) {
                   (unsigned)cfg->messages_dropped);
         used = note(notes, cap, used, line);
     }
-    return cfg->entry_count ? 0 : VB_ENOTFOUND;
+    return cfg->entry_count || cfg->auto_entries ? 0 : VB_ENOTFOUND;
 }

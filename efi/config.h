@@ -13,8 +13,10 @@
 
 /* Reads and parses the configuration into *cfg and prints every
  * diagnostic with its line number. The same lines also go to notes (for
- * the menu to show; cap bytes, truncated if need be). Returns 0 when there
- * is at least one usable entry, else a negative vb_err (after printing why). */
+ * the menu to show; cap bytes, truncated if need be). Without a file, the
+ * defaults (and one line saying so). Returns 0 when there is at least one
+ * usable entry or automatic entries are on, else a negative vb_err (after
+ * printing why). */
 int config_load(cfg_config *cfg, char *notes, size_t cap);
 
 #endif

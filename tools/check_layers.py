@@ -30,6 +30,7 @@ RULES = {
     'fs': {'lib'},
     'cfg': {'lib'},
     'volume': {'lib', 'part', 'fs'},
+    'discover': {'lib', 'vmdk', 'part', 'fs'},
 }
 FREESTANDING = {'stdint.h', 'stddef.h', 'stdbool.h', 'stdarg.h'}
 PRODUCT = ['core', 'platform', 'efi', 'tools']

@@ -29,11 +29,14 @@ static const char usage_text[] =
     "                               copy a VMDK (chains flattened) or a raw image into\n"
     "                               a new disk; zero grains are not stored\n"
     "                               TYPE also streamOptimized (compressed; -j, --level)\n"
+    "  entries IMAGE [--json]       the boot entries the loader finds in the image\n"
+    "  entries --esp DIR [--json]   the loader's menu for a folder laid out like the ESP\n"
     "\n"
     "options:\n"
     "  --allow-escape   allow absolute and '..' extent and parent paths\n"
     "  --ignore-cid     open even when a parent's CID does not match parentCID\n"
-    "  --json           machine-readable output (info, map, ls)\n"
+    "  --esp            entries: IMAGE is the ESP's root folder\n"
+    "  --json           machine-readable output (info, map, ls, entries)\n"
     "  --offset BYTES   cat: start here (default 0)\n"
     "  --length BYTES   cat: this many bytes (default: to the end of the disk)\n"
     "  --stats          print the platform read calls to stderr when done\n"
@@ -67,6 +70,7 @@ enum {
     OPT_FORCE,
     OPT_LEVEL
 };
+enum { OPT_ESP = 512 };
 
 static const struct option long_options[] = {
     {"allow-escape", no_argument, NULL, OPT_ALLOW_ESCAPE},
@@ -78,6 +82,7 @@ static const struct option long_options[] = {
     {"parent", required_argument, NULL, OPT_PARENT},
     {"force", no_argument, NULL, OPT_FORCE},
     {"level", required_argument, NULL, OPT_LEVEL},
+    {"esp", no_argument, NULL, OPT_ESP},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -98,6 +103,7 @@ static const tool_command commands[] = {
     {"get", tool_cmd_get, 1, 1, false, false},
     {"create", tool_cmd_create, 0, 1, false, false},
     {"convert", tool_cmd_convert, 1, 1, false, false},
+    {"entries", tool_cmd_entries, 0, 0, true, false},
 };
 
 int main(int argc, char **argv) {
@@ -112,7 +118,7 @@ int main(int argc, char **argv) {
     for (;;) {
         int c = getopt_long(argc, argv, ":ht:f:pqj:", long_options, NULL);
         uint64_t number;
-        if (c == 't' || c == 'f' || c == 'p' || c == 'q' || c >= OPT_PARENT)
+        if (c == 't' || c == 'f' || c == 'p' || c == 'q' || (c >= OPT_PARENT && c <= OPT_LEVEL))
             write_options = true;
         if (c == -1)
             break;
@@ -131,6 +137,9 @@ int main(int argc, char **argv) {
             break;
         case OPT_STATS:
             args.stats = true;
+            break;
+        case OPT_ESP:
+            args.esp = true;
             break;
         case OPT_OFFSET:
             if (!tool_parse_bytes(optarg, &args.offset))
@@ -201,6 +210,8 @@ int main(int argc, char **argv) {
         return tool_usage_error("%s: -t, -f, -p, -q, --level, --force and --parent only "
                                 "apply to create and convert",
                                 cmd->name);
+    if (args.esp && cmd->run != tool_cmd_entries)
+        return tool_usage_error("%s: --esp only applies to entries", cmd->name);
     if ((args.has_offset || args.has_length) && !cmd->cat_options)
         return tool_usage_error("%s: --offset/--length only apply to cat", cmd->name);
     if (args.jobs && !cmd->cat_options && cmd->run != tool_cmd_convert)

@@ -26,6 +26,7 @@ typedef struct tool_args {
     const char *extra[4];
     int extra_count;
     bool json;
+    bool esp; /* entries --esp: IMAGE is a folder laid out like the ESP */
     bool stats;
     bool has_offset, has_length;
     uint64_t offset, length;
@@ -167,5 +168,6 @@ int tool_convert_stream(const char *src, bool src_raw, const char *dst,
 bool tool_cat_stream_applies(const vmdk_disk *disk);
 int tool_cat_stream(tool_image *image, const char *name, uint64_t offset, uint64_t end,
                     unsigned jobs);
+int tool_cmd_entries(const tool_args *args); /* entries.c */
 
 #endif

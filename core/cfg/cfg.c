@@ -20,7 +20,7 @@ typedef struct cfg_state {
     bool entry_store; /* there is room to keep the current entry */
     size_t entry_pool_mark;
     cfg_entry entry;
-    uint32_t timeout_line, default_line;
+    uint32_t timeout_line, default_line, auto_line, auto_ramdisk_line;
     /* Lines of the current entry's keys (initrd: the first), 0 when absent. */
     uint32_t kernel_line, efi_line, initrd_line, ramdisk_line;
 } cfg_state;
@@ -260,6 +260,23 @@ static bool is_entry_key(const char *key) {
     return false;
 }
 
+/* `images PATH`: a folder of drop-in images on the loader's volume. */
+static void cfg_images_key(cfg_state *st, const char *v, size_t n) {
+    cfg_config *cfg = st->cfg;
+    if (cfg->images_count >= VB_CFG_IMAGES_MAX) {
+        cfg_report(cfg, st->line, CFG_ERROR, "more than %u images lines; '%s' left out",
+                   VB_CFG_IMAGES_MAX, v);
+        return;
+    }
+    const char *s = cfg_store(cfg, v, n);
+    if (!s) {
+        cfg_report(cfg, st->line, CFG_ERROR, "configuration values exceed %u bytes in all",
+                   VB_CFG_POOL_BYTES);
+        return;
+    }
+    cfg->images[cfg->images_count++] = s;
+}
+
 static void cfg_global_key(cfg_state *st, const char *key, const char *v, size_t n) {
     cfg_config *cfg = st->cfg;
     if (st->in_entry) {
@@ -279,6 +296,21 @@ static void cfg_global_key(cfg_state *st, const char *key, const char *v, size_t
         cfg->timeout = (uint32_t)t;
         cfg->timeout_set = true;
         st->timeout_line = st->line;
+    } else if (vb_str_ieq(key, "images")) {
+        cfg_images_key(st, v, n);
+    } else if (vb_str_ieq(key, "auto") || vb_str_ieq(key, "auto-ramdisk")) {
+        bool ramdisk = vb_str_ieq(key, "auto-ramdisk");
+        uint32_t *seen = ramdisk ? &st->auto_ramdisk_line : &st->auto_line;
+        bool yes = vb_str_ieq(v, "yes");
+        if (!yes && !vb_str_ieq(v, "no")) {
+            cfg_report(cfg, st->line, CFG_ERROR, "%s '%s' is not yes or no", key, v);
+            return;
+        }
+        if (*seen)
+            cfg_report(cfg, st->line, CFG_WARNING, "%s repeated (line %u); the last counts", key,
+                       *seen);
+        *seen = st->line;
+        *(ramdisk ? &cfg->auto_ramdisk : &cfg->auto_entries) = yes;
     } else {
         if (st->default_line)
             cfg_report(cfg, st->line, CFG_WARNING, "default repeated (line %u); the last counts",
@@ -334,7 +366,9 @@ static void cfg_line(cfg_state *st, const char *s, size_t n) {
         vb_memcpy(key, s + key_start, key_len);
         key[key_len] = '\0';
     }
-    bool global = vb_str_ieq(key, "timeout") || vb_str_ieq(key, "default");
+    bool global = vb_str_ieq(key, "timeout") || vb_str_ieq(key, "default") ||
+                  vb_str_ieq(key, "images") || vb_str_ieq(key, "auto") ||
+                  vb_str_ieq(key, "auto-ramdisk");
     bool known = global || vb_str_ieq(key, "entry") || is_entry_key(key);
     if (!known) {
         cfg_report(cfg, st->line, CFG_WARNING, "unknown key '%s' ignored", key);
@@ -361,11 +395,34 @@ static void cfg_line(cfg_state *st, const char *s, size_t n) {
         cfg_entry_key(st, key, value, vn);
 }
 
+bool cfg_default_matches(const char *pattern, const char *id) {
+    const char *star = NULL, *resume = NULL;
+    while (*id) {
+        if (*pattern == '*') {
+            star = pattern++;
+            resume = id;
+        } else if (*pattern && (*pattern == '?' || *pattern == *id)) {
+            pattern++;
+            id++;
+        } else if (star) {
+            pattern = star + 1;
+            id = ++resume;
+        } else {
+            return false;
+        }
+    }
+    while (*pattern == '*')
+        pattern++;
+    return *pattern == '\0';
+}
+
 int cfg_parse(cfg_config *cfg, const char *text, size_t len) {
     cfg_state st;
     vb_memset(cfg, 0, sizeof(*cfg));
     vb_memset(&st, 0, sizeof(st));
     cfg->timeout = VB_CFG_TIMEOUT_DEFAULT;
+    cfg->auto_entries = true;
+    cfg->auto_ramdisk = true;
     st.cfg = cfg;
     size_t pos = 0, n;
     const char *line;
@@ -375,17 +432,16 @@ int cfg_parse(cfg_config *cfg, const char *text, size_t len) {
     }
     cfg_finish_entry(&st);
     if (cfg->default_id) {
-        bool found = false;
-        for (uint32_t i = 0; i < cfg->entry_count && !found; i++)
-            if (vb_strcmp(cfg->entries[i].id, cfg->default_id) == 0) {
+        for (uint32_t i = 0; i < cfg->entry_count && !cfg->default_found; i++)
+            if (cfg_default_matches(cfg->default_id, cfg->entries[i].id)) {
                 cfg->default_entry = i;
-                found = true;
+                cfg->default_found = true;
             }
-        if (!found)
+        if (!cfg->default_found && !cfg->auto_entries)
             cfg_report(cfg, st.default_line, CFG_ERROR, "default '%s' names no usable entry",
                        cfg->default_id);
     }
-    if (cfg->entry_count == 0)
+    if (cfg->entry_count == 0 && !cfg->auto_entries)
         cfg_report(cfg, 0, CFG_ERROR, "no usable boot entry");
     return 0;
 }

@@ -64,8 +64,17 @@ typedef struct cfg_config {
     uint32_t timeout;       /* seconds; VB_CFG_TIMEOUT_DEFAULT when not set */
     bool timeout_set;       /* a valid `timeout` line was seen */
     const char *default_id; /* the `default` value, or NULL */
-    uint32_t default_entry; /* index into entries[]: the default if it names
-                               an entry, else 0 (the first) */
+    uint32_t default_entry; /* index into entries[]: the first entry whose ID
+                               `default` names or matches as a glob, else 0 */
+    bool default_found;     /* default_entry is such a match (without one, the
+                               loader looks among the automatic entries) */
+
+    /* Drop-in images. */
+    const char *images[VB_CFG_IMAGES_MAX]; /* `images` folders in file order */
+    uint32_t images_count;                 /* 0: the default, \images */
+    bool auto_entries;                     /* `auto` (default yes) */
+    bool auto_ramdisk;                     /* `auto-ramdisk` (default yes) */
+
     uint32_t entry_count;
     cfg_entry entries[VB_CFG_ENTRIES_MAX];
     uint32_t error_count, warning_count; /* including dropped messages */
@@ -78,9 +87,15 @@ typedef struct cfg_config {
 
 /* Parses text[0..len) (no NUL needed; NUL bytes are reported as errors)
  * into *cfg, which is cleared first. Always returns 0: problems are
- * reported as messages, and error_count says whether there were any. A file
- * without a single usable entry gets an error (line 0). */
+ * reported as messages, and error_count says whether there were any. With
+ * `auto no`, a file without a single usable entry gets an error (line 0),
+ * and so does a `default` that matches no entry; with automatic entries
+ * (the default) both are left to the loader, which knows them. */
 int cfg_parse(cfg_config *cfg, const char *text, size_t len);
+
+/* Whether the `default` value (an ID or a glob: '*' any run, '?' one
+ * character) selects the entry ID id. */
+bool cfg_default_matches(const char *pattern, const char *id);
 
 /* "warning" or "error". */
 const char *cfg_severity_name(cfg_severity severity);

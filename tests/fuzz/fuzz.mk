@@ -40,6 +40,8 @@ FUZZ_OPTS_ext4 := -max_len=65536
 FUZZ_OPTS_inflate := -max_len=65536
 FUZZ_OPTS_cfg := -max_len=8192 -dict=tests/fuzz/cfg.dict
 FUZZ_OPTS_writer := -max_len=256
+FUZZ_OPTS_bls := -max_len=10000
+FUZZ_OPTS_pe := -max_len=8192
 
 FUZZ_CORE_OBJS := $(patsubst core/%.c,$(FUZZ_DIR)/obj/core/%.o,$(filter-out core/lib/mem.c,$(CORE_SRCS)))
 $(FUZZ_DIR)/obj/core/%.o: core/%.c $(CORE_HDRS) | $(BUILD)/.deps-test

@@ -10,7 +10,8 @@
  * initrd with the latter), a unique id without spaces, at most
  * VB_CFG_INITRDS_MAX initrds and a valid partition selector; messages are
  * printable, one line, and counted; a config without entries has an
- * error; the timeout is within limits; the default names a kept entry. */
+ * error unless automatic entries are on; the timeout is within limits; a
+ * default found among the entries matches it; images folders are kept strings. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -70,11 +71,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FUZZ_ASSERT(cfg.entry_count <= VB_CFG_ENTRIES_MAX);
     FUZZ_ASSERT(cfg.message_count <= VB_CFG_MESSAGES_MAX);
     FUZZ_ASSERT(cfg.timeout <= VB_CFG_TIMEOUT_MAX);
-    if (cfg.entry_count == 0)
+    if (cfg.entry_count == 0 && !cfg.auto_entries)
         FUZZ_ASSERT(cfg.error_count > 0);
-    else
+    if (cfg.entry_count)
         FUZZ_ASSERT(cfg.default_entry < cfg.entry_count);
+    else
+        FUZZ_ASSERT(!cfg.default_found);
+    if (cfg.default_found)
+        FUZZ_ASSERT(cfg_default_matches(cfg.default_id, cfg.entries[cfg.default_entry].id));
     check_string(cfg.default_id, true);
+    FUZZ_ASSERT(cfg.images_count <= VB_CFG_IMAGES_MAX);
+    for (uint32_t i = 0; i < cfg.images_count; i++)
+        check_string(cfg.images[i], false);
     uint32_t errors = 0, warnings = 0;
     for (uint32_t i = 0; i < cfg.message_count; i++) {
         const cfg_message *m = &cfg.messages[i];

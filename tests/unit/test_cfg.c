@@ -176,15 +176,13 @@ TEST(test_cfg_diagnostics) {
          "entry a\ndisk d\n",
          "",
          0,
-         {{1, CFG_ERROR, "entry 'a' has no 'kernel' or 'efi'; left out"},
-          {0, CFG_ERROR, "no usable boot entry"}}},
+         {{1, CFG_ERROR, "entry 'a' has no 'kernel' or 'efi'; left out"}}},
         {"kernel and efi",
          "entry a\ndisk d\nkernel k\nefi /e.efi\nentry b\ndisk d\nefi /x\nkernel k\n",
          "",
          0,
          {{4, CFG_ERROR, "entry 'a' has both 'kernel' (line 3) and 'efi' (line 4); left out"},
-          {8, CFG_ERROR, "entry 'b' has both 'kernel' (line 8) and 'efi' (line 7); left out"},
-          {0, CFG_ERROR, "no usable boot entry"}}},
+          {8, CFG_ERROR, "entry 'b' has both 'kernel' (line 8) and 'efi' (line 7); left out"}}},
         {"initrd with efi",
          "entry a\ndisk d\ninitrd /i1\nefi /e.efi\ninitrd /i2\nentry b\ndisk d\nefi /e\n",
          "b",
@@ -195,13 +193,12 @@ TEST(test_cfg_diagnostics) {
          "",
          0,
          {{4, CFG_ERROR, "ramdisk 'maybe' is not yes or no"},
-          {8, CFG_ERROR, "ramdisk '1' is not yes or no"},
-          {0, CFG_ERROR, "no usable boot entry"}}},
+          {8, CFG_ERROR, "ramdisk '1' is not yes or no"}}},
         {"ramdisk needs a value",
          "entry a\ndisk d\nefi /e\nramdisk\n",
          "",
          0,
-         {{4, CFG_ERROR, "'ramdisk' needs a value"}, {0, CFG_ERROR, "no usable boot entry"}}},
+         {{4, CFG_ERROR, "'ramdisk' needs a value"}}},
         {"repeated efi and ramdisk",
          "entry a\ndisk d\nefi /e\nramdisk yes\nefi /f\nramdisk no\n",
          "a",
@@ -219,17 +216,12 @@ TEST(test_cfg_diagnostics) {
          "a",
          0,
          {{4, CFG_ERROR, "entry ID 'a' already used on line 1"}}},
-        {"default names no entry",
-         "default zz\nentry a\ndisk d\nkernel k\n",
-         "a",
-         0,
-         {{1, CFG_ERROR, "default 'zz' names no usable entry"}}},
+        {"default names no entry", "default zz\nentry a\ndisk d\nkernel k\n", "a", 0, {}},
         {"default names a dropped entry",
          "default b\nentry a\ndisk d\nkernel k\nentry b\ndisk d\n",
          "a",
          0,
-         {{5, CFG_ERROR, "entry 'b' has no 'kernel' or 'efi'"},
-          {1, CFG_ERROR, "default 'b' names no"}}},
+         {{5, CFG_ERROR, "entry 'b' has no 'kernel' or 'efi'"}}},
         {"default picks the second",
          "default b\nentry a\ndisk d\nkernel k\nentry b\ndisk d\n"
          "kernel k\n",
@@ -271,60 +263,57 @@ TEST(test_cfg_diagnostics) {
          "entry a\ndisk d\nkernel\nkernel k\n",
          "",
          0,
-         {{3, CFG_ERROR, "'kernel' needs a value"}, {0, CFG_ERROR, "no usable boot entry"}}},
+         {{3, CFG_ERROR, "'kernel' needs a value"}}},
         {"comment-only value",
          "entry a\ndisk d\nkernel k\ntitle # nothing\n",
          "",
          0,
-         {{4, CFG_ERROR, "'title' needs a value"}, {0, CFG_ERROR, "no usable boot entry"}}},
+         {{4, CFG_ERROR, "'title' needs a value"}}},
         {"ID with a space",
          "entry a b\ndisk d\nkernel k\n",
          "",
          0,
-         {{1, CFG_ERROR, "entry ID 'a b' contains a space"},
-          {0, CFG_ERROR, "no usable boot entry"}}},
+         {{1, CFG_ERROR, "entry ID 'a b' contains a space"}}},
         {"bad partuuid",
          "entry a\ndisk partuuid=1234\nkernel k\n",
          "",
          0,
-         {{2, CFG_ERROR, "disk partuuid '1234' is not a GPT partition GUID"},
-          {0, CFG_ERROR, "no usable boot entry"}}},
+         {{2, CFG_ERROR, "disk partuuid '1234' is not a GPT partition GUID"}}},
         {"MBR-style disk partuuid",
          "entry a\ndisk partuuid=12345678-01\nkernel k\n",
          "",
          0,
-         {{2, CFG_ERROR, "'12345678-01' is not a GPT partition GUID"},
-          {0, CFG_ERROR, "no usable boot entry"}}},
+         {{2, CFG_ERROR, "'12345678-01' is not a GPT partition GUID"}}},
         {"empty partlabel",
          "entry a\ndisk partlabel=\nkernel k\n",
          "",
          0,
-         {{2, CFG_ERROR, "partlabel= needs a name"}, {0, CFG_ERROR, "no usable boot entry"}}},
+         {{2, CFG_ERROR, "partlabel= needs a name"}}},
         {"partition 0",
          "entry a\ndisk d\npartition 0\nkernel k\n",
          "",
          0,
-         {{3, CFG_ERROR, "partition '0' is not an index"}, {0, CFG_ERROR, "no usable boot entry"}}},
+         {{3, CFG_ERROR, "partition '0' is not an index"}}},
         {"partition word",
          "entry a\ndisk d\npartition root\nkernel k\n",
          "",
          0,
-         {{3, CFG_ERROR, "partition 'root'"}, {0, CFG_ERROR, "no usable boot entry"}}},
+         {{3, CFG_ERROR, "partition 'root'"}}},
         {"partition huge",
          "entry a\ndisk d\npartition 4294967296\nkernel k\n",
          "",
          0,
-         {{3, CFG_ERROR, "is not an index"}, {0, CFG_ERROR, "no usable boot entry"}}},
+         {{3, CFG_ERROR, "is not an index"}}},
         {"partition bad uuid",
          "entry a\ndisk d\npartition uuid=xyz\nkernel k\n",
          "",
          0,
-         {{3, CFG_ERROR, "partition uuid 'xyz'"}, {0, CFG_ERROR, "no usable boot entry"}}},
+         {{3, CFG_ERROR, "partition uuid 'xyz'"}}},
         {"partition empty label",
          "entry a\ndisk d\npartition label=\nkernel k\n",
          "",
          0,
-         {{3, CFG_ERROR, "label= needs a name"}, {0, CFG_ERROR, "no usable boot entry"}}},
+         {{3, CFG_ERROR, "label= needs a name"}}},
         {"repeated kernel",
          "entry a\ndisk d\nkernel k\nkernel k2\n",
          "a",
@@ -341,8 +330,32 @@ TEST(test_cfg_diagnostics) {
          "a",
          0,
          {{4, CFG_WARNING, "unknown key 'abcdefghijkl...'"}}},
-        {"empty file", "", "", 0, {{0, CFG_ERROR, "no usable boot entry"}}},
-        {"comments only", "# a\n   # b\n\n\t\n", "", 0, {{0, CFG_ERROR, "no usable boot entry"}}},
+        {"empty file", "", "", 0, {}},
+        {"auto no: empty file", "auto no\n", "", 0, {{0, CFG_ERROR, "no usable boot entry"}}},
+        {"auto no: default names no entry",
+         "auto no\ndefault zz\nentry a\ndisk d\nkernel k\n",
+         "a",
+         0,
+         {{2, CFG_ERROR, "default 'zz' names no usable entry"}}},
+        {"default glob picks the first match",
+         "default *-b?\nentry a\ndisk d\nkernel k\nentry x-b1\ndisk d\nkernel k\n"
+         "entry y-b2\ndisk d\nkernel k\n",
+         "a x-b1 y-b2",
+         1,
+         {{0}}},
+        {"bad auto values",
+         "auto maybe\nauto-ramdisk 1\nauto no\nauto yes\n",
+         "",
+         0,
+         {{1, CFG_ERROR, "auto 'maybe' is not yes or no"},
+          {2, CFG_ERROR, "auto-ramdisk '1' is not yes or no"},
+          {4, CFG_WARNING, "auto repeated (line 3); the last counts"}}},
+        {"images after an entry",
+         "entry a\ndisk d\nkernel k\nimages \\more\n",
+         "",
+         0,
+         {{4, CFG_ERROR, "'images' is a global key"}}},
+        {"comments only", "# a\n   # b\n\n\t\n", "", 0, {}},
     };
     for (size_t i = 0; i < VB_ARRAY_SIZE(cases); i++) {
         test_current = cases[i].what;
@@ -381,6 +394,39 @@ TEST(test_cfg_diagnostics) {
             dump_messages();
     }
     test_current = "test_cfg_diagnostics";
+}
+
+TEST(test_cfg_dropin_keys) {
+    parse("timeout 2\n");
+    CHECK(cfg.auto_entries);
+    CHECK(cfg.auto_ramdisk);
+    CHECK_U64(cfg.images_count, 0);
+    CHECK_U64(cfg.error_count, 0);
+    CHECK(!cfg.default_found);
+    parse("images \\images\nimages \\more images\nauto no\nauto-ramdisk no\n"
+          "default rescue.vmdk/*\nimages /a\nimages /b\nimages /c\n");
+    CHECK_U64(cfg.images_count, VB_CFG_IMAGES_MAX);
+    CHECK_STR(cfg.images[0], "\\images");
+    CHECK_STR(cfg.images[1], "\\more images");
+    CHECK_STR(cfg.images[3], "/b");
+    CHECK(!cfg.auto_entries);
+    CHECK(!cfg.auto_ramdisk);
+    CHECK_STR(cfg.default_id, "rescue.vmdk/*");
+    CHECK_U64(cfg.message_count, 3);
+    CHECK_U64(cfg.messages[0].line, 8);
+    CHECK_STR(cfg.messages[0].text, "more than 4 images lines; '/c' left out");
+    CHECK_STR(cfg.messages[1].text, "default 'rescue.vmdk/*' names no usable entry");
+    CHECK_STR(cfg.messages[2].text, "no usable boot entry");
+    /* The glob: '*' any run ('/' included), '?' one character. */
+    CHECK(cfg_default_matches("rescue.vmdk/*", "rescue.vmdk/debian"));
+    CHECK(cfg_default_matches("*", ""));
+    CHECK(cfg_default_matches("*/uki/*", "a.vmdk/uki/x.efi"));
+    CHECK(cfg_default_matches("a?c", "abc"));
+    CHECK(!cfg_default_matches("a?c", "ac"));
+    CHECK(!cfg_default_matches("rescue.vmdk/*", "other.vmdk/debian"));
+    CHECK(cfg_default_matches("*.vmdk/e*i", "x.vmdk/efi"));
+    CHECK(!cfg_default_matches("abc", "abcd"));
+    CHECK(cfg_default_matches("a**b*", "aXbYb"));
 }
 
 TEST(test_cfg_limits) {
@@ -475,5 +521,5 @@ TEST(test_cfg_limits) {
 }
 
 TEST_MAIN(TEST_ENTRY(test_cfg_issue_example), TEST_ENTRY(test_cfg_values),
-          TEST_ENTRY(test_cfg_efi_ramdisk), TEST_ENTRY(test_cfg_diagnostics),
-          TEST_ENTRY(test_cfg_limits))
+          TEST_ENTRY(test_cfg_efi_ramdisk), TEST_ENTRY(test_cfg_dropin_keys),
+          TEST_ENTRY(test_cfg_diagnostics), TEST_ENTRY(test_cfg_limits))
