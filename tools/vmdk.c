@@ -22,6 +22,7 @@ static const char usage_text[] =
     "  ls IMAGE[@PARTITION] [PATH] [--json]\n"
     "                               list a directory (or one file) of a FAT or ext2/3/4 fs\n"
     "  get IMAGE[@PARTITION] PATH   write a file of a FAT or ext2/3/4 fs to stdout\n"
+    "  write IMAGE --offset BYTES   write stdin into the disk at BYTES, then flush\n"
     "\n"
     "options:\n"
     "  --allow-escape   allow absolute and '..' extent and parent paths\n"
@@ -88,6 +89,7 @@ static const tool_command commands[] = {
     {"info", tool_cmd_info, 0, 0, true, false}, {"cat", tool_cmd_cat, 0, 0, false, true},
     {"map", tool_cmd_map, 0, 0, true, false},   {"check", tool_cmd_check, 0, 0, false, false},
     {"ls", tool_cmd_ls, 0, 1, true, false},     {"get", tool_cmd_get, 1, 1, false, false},
+    {"write", tool_cmd_write, 0, 0, false, true},
 };
 
 int main(int argc, char **argv) {
@@ -156,7 +158,7 @@ int main(int argc, char **argv) {
     if (args.json && !cmd->json)
         return tool_usage_error("%s: --json is not supported", cmd->name);
     if ((args.has_offset || args.has_length) && !cmd->cat_options)
-        return tool_usage_error("%s: --offset/--length only apply to cat", cmd->name);
+        return tool_usage_error("%s: --offset/--length only apply to cat and write", cmd->name);
     /* Write errors are reported through EPIPE, not a signal. */
     signal(SIGPIPE, SIG_IGN);
     int status = cmd->run(&args);
