@@ -69,9 +69,10 @@ int tool_cmd_write(const tool_args *args) {
     if (status)
         return status;
     struct stat st;
-    if (args->offset > image.capacity || (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) &&
-                                          (uint64_t)st.st_size > image.capacity - args->offset)) {
-        uint64_t len = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+    uint64_t len = 0; /* known only from a regular file */
+    if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode))
+        len = (uint64_t)st.st_size;
+    if (args->offset > image.capacity || len > image.capacity - args->offset) {
         tool_error(args->image, VB_ERANGE,
                    "write of %llu bytes at offset %llu is past the capacity (%llu bytes)",
                    (unsigned long long)len, (unsigned long long)args->offset,

@@ -17,6 +17,8 @@ else
     rm -rf "$work"; mkdir -p "$work"
 fi
 cd "$work"
+cp "$vmdk" ./vmdk; cp "$killwriter" ./killwriter # a rebuild during the run cannot disturb it
+vmdk=$PWD/vmdk; killwriter=$PWD/killwriter
 qemu-img create -q -f vmdk -o subformat=monolithicSparse k.vmdk 8M
 qemu-img convert -O raw k.vmdk base.raw
 RANDOM=${KILL_RANDOM:-4242}
