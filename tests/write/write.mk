@@ -17,3 +17,4 @@ write-tests: $(BUILD)/vmdk $(WRITE_KILLWRITER) $(BUILD)/tests/diff/mkcowd | $(BU
 	tests/write/kill.sh $(BUILD)/vmdk $(WRITE_KILLWRITER) $(BUILD)/tests/write/kill $(WRITE_KILLS)
 
 TEST_STEPS += write-tests
+FUZZ_OPTS_write := -max_len=400
