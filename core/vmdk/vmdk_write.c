@@ -45,6 +45,18 @@ static int check_extent(vmdk_disk *disk, unsigned ei, uint64_t from, uint64_t to
     const vmdk_extent *ext = &disk->extents[ei];
     unsigned n = ei - top->first_extent;
     const char *file = ext->file_name;
+    const vmdk_sparse_info *sp = &ext->sparse;
+    if (sp->format == VMDK_SPARSE_COWD)
+        return vb_fail(&disk->diag, VB_EUNSUPPORTED,
+                       "%s: extent %u (\"%s\") is COWD, read-only: convert it to monolithicSparse "
+                       "to write",
+                       top->path, n, file);
+    if (sp->format == VMDK_SPARSE_KDMV &&
+        (vmdk_sparse_is_stream(sp) || sp->stream_layout != VMDK_STREAM_NONE))
+        return vb_fail(&disk->diag, VB_EUNSUPPORTED,
+                       "%s: extent %u (\"%s\") is streamOptimized, read-only: convert it to "
+                       "monolithicSparse to write",
+                       top->path, n, file);
     if (ext->access == VMDK_ACCESS_NOACCESS)
         return vb_fail(&disk->diag, VB_ENOACCESS,
                        "%s: write at byte %llu hits NOACCESS extent %u (\"%s\")", top->path,
@@ -60,18 +72,6 @@ static int check_extent(vmdk_disk *disk, unsigned ei, uint64_t from, uint64_t to
                            top->path, (unsigned long long)from, n);
         return 0;
     }
-    const vmdk_sparse_info *sp = &ext->sparse;
-    if (sp->format == VMDK_SPARSE_COWD)
-        return vb_fail(&disk->diag, VB_EUNSUPPORTED,
-                       "%s: extent %u (\"%s\") is COWD, read-only: convert it to monolithicSparse "
-                       "to write",
-                       top->path, n, file);
-    if (sp->format == VMDK_SPARSE_KDMV &&
-        (vmdk_sparse_is_stream(sp) || sp->stream_layout != VMDK_STREAM_NONE))
-        return vb_fail(&disk->diag, VB_EUNSUPPORTED,
-                       "%s: extent %u (\"%s\") is streamOptimized, read-only: convert it to "
-                       "monolithicSparse to write",
-                       top->path, n, file);
     if (!ext->has_source || !ext->src.write)
         return vb_fail(&disk->diag, VB_EREADONLY, "%s: extent %u (\"%s\") is a read-only file",
                        top->path, n, file);

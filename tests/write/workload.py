@@ -141,16 +141,25 @@ def delta(rng):
 
 
 def main():
-    shutil.rmtree(WORK, ignore_errors=True)
-    os.makedirs(WORK)
+    global WORK
+    # Sparse files in /dev/shm when there is one: fdatasync costs nothing
+    # there and the 2 GiB images only hold what is written.
+    if os.access("/dev/shm", os.W_OK):
+        import tempfile
+        WORK = tempfile.mkdtemp(prefix="vmdkboot-write-", dir="/dev/shm")
+    else:
+        shutil.rmtree(WORK, ignore_errors=True)
+        os.makedirs(WORK)
     os.chdir(WORK)
+    import time
+    start = time.time()
     rng = random.Random(20261127)
     kinds = [("monolithicSparse", 200 << 20), ("twoGbMaxExtentSparse", (2 << 30) + (8 << 20)),
              ("monolithicFlat", 96 << 20), ("twoGbMaxExtentFlat", (2 << 30) + (8 << 20))]
     for kind, size in kinds:
         exercise(kind, size, rng)
         print("workload: %s (%d bytes): %d writes + qemu-io, identical to the mirror, checks clean"
-              % (kind, size, OPS))
+              " (%.0f s)" % (kind, size, OPS, time.time() - start))
     delta(rng)
     print("workload: delta over a parent: %d writes, identical, parent unchanged; old child: ECID" % OPS)
     os.chdir("/")
