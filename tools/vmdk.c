@@ -86,9 +86,9 @@ typedef struct tool_command {
 } tool_command;
 
 static const tool_command commands[] = {
-    {"info", tool_cmd_info, 0, 0, true, false}, {"cat", tool_cmd_cat, 0, 0, false, true},
-    {"map", tool_cmd_map, 0, 0, true, false},   {"check", tool_cmd_check, 0, 0, false, false},
-    {"ls", tool_cmd_ls, 0, 1, true, false},     {"get", tool_cmd_get, 1, 1, false, false},
+    {"info", tool_cmd_info, 0, 0, true, false},   {"cat", tool_cmd_cat, 0, 0, false, true},
+    {"map", tool_cmd_map, 0, 0, true, false},     {"check", tool_cmd_check, 0, 0, false, false},
+    {"ls", tool_cmd_ls, 0, 1, true, false},       {"get", tool_cmd_get, 1, 1, false, false},
     {"write", tool_cmd_write, 0, 0, false, true},
 };
 

@@ -78,6 +78,8 @@ int tool_cmd_map(const tool_args *args);
 int tool_cmd_check(const tool_args *args);
 int tool_cmd_ls(const tool_args *args);  /* fs.c */
 int tool_cmd_get(const tool_args *args); /* fs.c */
-int tool_cmd_write(const tool_args *args); /* write.c */
+
+/* write.c */
+int tool_cmd_write(const tool_args *args);
 
 #endif

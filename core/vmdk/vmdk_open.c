@@ -24,8 +24,9 @@ static int open_named(vmdk_disk *disk, const vmdk_link *link, const char *file_n
         return vb_fail(&disk->diag, VB_ENOTFOUND, "%s: cannot open %s \"%s\": no opener",
                        link->path, what, joined);
     if (rw && !disk->opener.open_rw)
-        return vb_fail(&disk->diag, VB_EREADONLY, "%s: cannot open %s \"%s\" for writing: no opener",
-                       link->path, what, joined);
+        return vb_fail(&disk->diag, VB_EREADONLY,
+                       "%s: cannot open %s \"%s\" for writing: no opener", link->path, what,
+                       joined);
     r = rw ? disk->opener.open_rw(disk->opener.ctx, joined, ret_source)
            : disk->opener.open(disk->opener.ctx, joined, ret_source);
     if (r)
@@ -215,8 +216,8 @@ int vmdk_open(vmdk_disk *disk, const vb_source *top, const char *top_name, const
     if (!top || !top_name)
         return vb_fail(&disk->diag, VB_EINVAL, "vmdk_open: no top-level source or name");
     if (disk->options.writable && !top->write)
-        return vb_fail(&disk->diag, VB_EREADONLY, "%s: opened for writing but the file is read-only",
-                       top_name);
+        return vb_fail(&disk->diag, VB_EREADONLY,
+                       "%s: opened for writing but the file is read-only", top_name);
 
     vb_source file = *top;
     const char *path = top_name;
