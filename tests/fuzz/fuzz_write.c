@@ -20,10 +20,10 @@
 #include "vmdk/vmdk_write.h"
 #include "vmdk_image.h"
 
-#define CAP_SECTORS 512u /* 256 KiB */
+#define CAP_SECTORS 256u /* 128 KiB */
 #define CAP_BYTES   (CAP_SECTORS * 512u)
-#define GRAIN       8u /* 4 KiB grains, 4 per table: 16 tables */
-#define MAX_OPS     64
+#define GRAIN       8u /* 4 KiB grains, 4 per table: 8 tables */
+#define MAX_OPS     32
 
 static vmdk_disk disk;
 static uint8_t mirror[CAP_BYTES], got[CAP_BYTES], data[CAP_BYTES];
@@ -56,19 +56,19 @@ static void add_sparse(memdir *d, const char *name, const char *desc, uint32_t f
 static const char *make_image(memdir *d, unsigned which) {
     switch (which % 4) {
     case 0:
-        add_sparse(d, "w.vmdk", DESC("12345678", "ffffffff", "", "RW 512 SPARSE \"w.vmdk\""), 0, 3,
+        add_sparse(d, "w.vmdk", DESC("12345678", "ffffffff", "", "RW 256 SPARSE \"w.vmdk\""), 0, 3,
                    1);
         return "w.vmdk";
     case 1:
-        add_sparse(d, "w.vmdk", DESC("1a", "ffffffff", "", "RW 512 SPARSE \"w.vmdk\""),
+        add_sparse(d, "w.vmdk", DESC("1a", "ffffffff", "", "RW 256 SPARSE \"w.vmdk\""),
                    VMDK_FLAG_ZEROED_GTE, 0, 1);
         return "w.vmdk";
     case 2:
-        add_sparse(d, "p.vmdk", DESC("0000abcd", "ffffffff", "", "RW 512 SPARSE \"p.vmdk\""), 0, 1,
+        add_sparse(d, "p.vmdk", DESC("0000abcd", "ffffffff", "", "RW 256 SPARSE \"p.vmdk\""), 0, 1,
                    2);
         add_sparse(d, "c.vmdk",
                    DESC("00000001", "0000abcd", "parentFileNameHint=\"p.vmdk\"\n",
-                        "RW 512 SPARSE \"c.vmdk\""),
+                        "RW 256 SPARSE \"c.vmdk\""),
                    VMDK_FLAG_ZEROED_GTE, 5, 3);
         return "c.vmdk";
     default:
@@ -77,8 +77,8 @@ static const char *make_image(memdir *d, unsigned which) {
         memdir_add(d, "f2.bin", data, CAP_BYTES / 4);
         memdir_add_text(d, "f.vmdk",
                         "# Disk DescriptorFile\nversion=1\nCID=00000002\nparentCID=ffffffff\n"
-                        "createType=\"monolithicFlat\"\nRW 256 FLAT \"f1.bin\" 0\nRW 128 ZERO\n"
-                        "RW 128 FLAT \"f2.bin\" 0\n");
+                        "createType=\"monolithicFlat\"\nRW 128 FLAT \"f1.bin\" 0\nRW 64 ZERO\n"
+                        "RW 64 FLAT \"f2.bin\" 0\n");
         return "f.vmdk";
     }
 }
