@@ -26,7 +26,7 @@ start=$SECONDS
 for ((i = 1; i <= kills; i++)); do
     seed=$((${KILL_SEED_BASE:-1000} + i))
     cp k.vmdk before.vmdk # kept for a failing round
-    rm -f log # a writer killed before it opens its log leaves none
+    : > log # a writer killed before it opens its log has begun nothing
     "$killwriter" write k.vmdk $seed log 2> writer.err &
     pid=$!
     sleep "0.0$(printf %02d $((1 + RANDOM % 60)))"
