@@ -578,10 +578,49 @@ TEST(test_refusals) {
     free(data);
 }
 
+/* After an unclean shutdown the redundant table may lack an entry the
+ * primary has (the writer updates the primary first); with the image
+ * closed cleanly that is corruption. */
+TEST(test_check_lagging_redundant_copy) {
+    for (int unclean = 0; unclean <= 1; unclean++) {
+        memdir d;
+        memdir_init(&d);
+        sparse_spec spec = {IMG_KDMV, CAP_SECTORS, GRAIN, GTES, 1, VMDK_FLAG_REDUNDANT_GD,
+                            true,     NULL,        0};
+        sparse_builder b;
+        uint8_t grain[GRAIN_BYTES], *img;
+        size_t size;
+        sparse_layout layout;
+        sb_init(&b, &spec);
+        pattern_fill(grain, sizeof(grain), 1, 0);
+        sb_put(&b, 1, grain);
+        sb_finish(&b, &img, &size, &layout);
+        put_le32_at(img, layout.rgt[0] * 512 + 4, 0); /* the copy lacks grain 1 */
+        img[72] = (uint8_t)unclean;
+        memdir_add(&d, "u.vmdk", img, size);
+        test_disk td;
+        CHECK_ERR(td_open(&td, &d, "u.vmdk", NULL), 0);
+        CHECK_ERR(vmdk_check(td.disk, NULL, NULL), unclean ? 0 : VB_ECORRUPT);
+        td_close(&td);
+        /* The reverse (the copy has an entry the primary lacks) never is. */
+        put_le32_at(img, layout.rgt[0] * 512 + 4, vb_le32(img + layout.gt[0] * 512 + 4));
+        put_le32_at(img, layout.gt[0] * 512 + 4, 0);
+        memdir_add(&d, "u.vmdk", img, size);
+        CHECK_ERR(td_open(&td, &d, "u.vmdk", NULL), 0);
+        CHECK_ERR(vmdk_check(td.disk, NULL, NULL), VB_ECORRUPT);
+        td_close(&td);
+        free(img);
+        sb_free_layout(&layout);
+        sb_free(&b);
+        memdir_free(&d);
+    }
+}
+
 TEST(test_sizes) {
     printf("test_vmdk_write: sizeof(vmdk_disk) = %zu\n", sizeof(vmdk_disk));
 }
 
 TEST_MAIN(TEST_ENTRY(test_new_grain_and_tables), TEST_ENTRY(test_parent_fill_and_zeroed_grain),
           TEST_ENTRY(test_cid_rewrite), TEST_ENTRY(test_refusals),
-          TEST_ENTRY(test_crash_every_call), TEST_ENTRY(test_sizes))
+          TEST_ENTRY(test_crash_every_call), TEST_ENTRY(test_check_lagging_redundant_copy),
+          TEST_ENTRY(test_sizes))
