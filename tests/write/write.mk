@@ -17,4 +17,5 @@ write-tests: $(BUILD)/vmdk $(WRITE_KILLWRITER) $(BUILD)/tests/diff/mkcowd | $(BU
 	tests/write/kill.sh $(BUILD)/vmdk $(WRITE_KILLWRITER) $(BUILD)/tests/write/kill $(WRITE_KILLS)
 
 TEST_STEPS += write-tests
-FUZZ_OPTS_write := -max_len=400
+# fuzz_write (tests/fuzz): 6 bytes per operation, 32 operations at most.
+FUZZ_OPTS_write := -max_len=200
