@@ -6,7 +6,7 @@
 # qemu-img and `vmdk cat` read the same bytes, and every write up to the
 # last logged flush reads back exactly, later ones old or new per grain
 # (killwriter verify). Seeded: round i uses seed 1000 + i and sleeps a
-# pseudo-random 1..60 ms. The image lives in /dev/shm when there is one:
+# pseudo-random 1..30 ms. The image lives in /dev/shm when there is one:
 # what a SIGKILL leaves is the page cache either way, and fdatasync there
 # costs nothing (WORKDIR otherwise; a failing round's files are kept).
 set -euo pipefail
@@ -19,17 +19,16 @@ fi
 cd "$work"
 cp "$vmdk" ./vmdk; cp "$killwriter" ./killwriter # a rebuild during the run cannot disturb it
 vmdk=$PWD/vmdk; killwriter=$PWD/killwriter
-qemu-img create -q -f vmdk -o subformat=monolithicSparse k.vmdk 8M
+qemu-img create -q -f vmdk -o subformat=monolithicSparse k.vmdk 4M
 qemu-img convert -O raw k.vmdk base.raw
 RANDOM=${KILL_RANDOM:-4242}
 start=$SECONDS
 for ((i = 1; i <= kills; i++)); do
     seed=$((${KILL_SEED_BASE:-1000} + i))
-    cp k.vmdk before.vmdk # kept for a failing round
     : > log # a writer killed before it opens its log has begun nothing
     "$killwriter" write k.vmdk $seed log 2> writer.err &
     pid=$!
-    sleep "0.0$(printf %02d $((1 + RANDOM % 60)))"
+    sleep "0.0$(printf %02d $((1 + RANDOM % 30)))"
     kill -KILL $pid 2>/dev/null || true
     wait $pid 2>/dev/null || true
     if grep -qv Killed writer.err; then echo "kill $i:" >&2; cat writer.err >&2; exit 1; fi
