@@ -10,7 +10,8 @@ int tool_image_open(tool_image *image, const tool_args *args) {
     memset(image, 0, sizeof(*image));
     image->path = args->image;
     errno = 0;
-    int err = host_source_open(args->image, &image->top);
+    int err = args->open_options.writable ? host_source_open_rw(args->image, &image->top)
+                                          : host_source_open(args->image, &image->top);
     if (err) {
         int e = errno;
         tool_error(args->image, err, "cannot open: %s",

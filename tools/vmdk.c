@@ -31,6 +31,7 @@ static const char usage_text[] =
     "                               TYPE also streamOptimized (compressed; -j, --level)\n"
     "  entries IMAGE [--json]       the boot entries the loader finds in the image\n"
     "  entries --esp DIR [--json]   the loader's menu for a folder laid out like the ESP\n"
+    "  write IMAGE --offset BYTES   write stdin into the disk at BYTES, then flush\n"
     "\n"
     "options:\n"
     "  --allow-escape   allow absolute and '..' extent and parent paths\n"
@@ -104,6 +105,7 @@ static const tool_command commands[] = {
     {"create", tool_cmd_create, 0, 1, false, false},
     {"convert", tool_cmd_convert, 1, 1, false, false},
     {"entries", tool_cmd_entries, 0, 0, true, false},
+    {"write", tool_cmd_write, 0, 0, false, true},
 };
 
 int main(int argc, char **argv) {
@@ -213,8 +215,8 @@ int main(int argc, char **argv) {
     if (args.esp && cmd->run != tool_cmd_entries)
         return tool_usage_error("%s: --esp only applies to entries", cmd->name);
     if ((args.has_offset || args.has_length) && !cmd->cat_options)
-        return tool_usage_error("%s: --offset/--length only apply to cat", cmd->name);
-    if (args.jobs && !cmd->cat_options && cmd->run != tool_cmd_convert)
+        return tool_usage_error("%s: --offset/--length only apply to cat and write", cmd->name);
+    if (args.jobs && cmd->run != tool_cmd_cat && cmd->run != tool_cmd_convert)
         return tool_usage_error("%s: -j only applies to cat and convert", cmd->name);
     /* Write errors are reported through EPIPE, not a signal. */
     signal(SIGPIPE, SIG_IGN);

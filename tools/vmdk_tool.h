@@ -170,4 +170,7 @@ int tool_cat_stream(tool_image *image, const char *name, uint64_t offset, uint64
                     unsigned jobs);
 int tool_cmd_entries(const tool_args *args); /* entries.c */
 
+/* write.c */
+int tool_cmd_write(const tool_args *args);
+
 #endif

@@ -24,6 +24,7 @@ static const struct {
     {"ECID", "parent CID mismatch"},
     {"ELOOP", "chain loops back on itself"},
     {"ETRUNCATED", "truncated"},
+    {"EREADONLY", "read-only"},
 };
 
 const char *vb_err_name(int err) {

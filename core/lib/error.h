@@ -28,9 +28,10 @@ typedef enum vb_err {
     VB_ECID = -14,        /* a parent's CID does not match the child's parentCID */
     VB_ELOOP = -15,       /* a chain loops: VMDK parents, FAT clusters, MBR EBRs */
     VB_ETRUNCATED = -16,  /* data ends before a structure it must hold */
+    VB_EREADONLY = -17,   /* a write to something that cannot be written */
 } vb_err;
 
-#define VB_ERR_COUNT 17
+#define VB_ERR_COUNT 18
 
 /* Stable short name ("EIO", "ECORRUPT", ...) and message of a code. */
 const char *vb_err_name(int err);

@@ -14,6 +14,14 @@ typedef struct vb_source {
     /* Reads exactly len bytes at offset into buf. Returns 0 or a negative
      * vb_err. A read that reaches past size is VB_ERANGE, never short. */
     int (*read)(void *ctx, uint64_t offset, void *buf, size_t len);
+    /* The optional write side (NULL: read-only). Writes exactly len bytes
+     * at offset; a write that ends past size extends the source (callers
+     * go through vb_source_write, which updates size). Returns 0 or a
+     * negative vb_err. */
+    int (*write)(void *ctx, uint64_t offset, const void *buf, size_t len);
+    /* Makes every write that returned before it durable. NULL: nothing to
+     * do (memory). Returns 0 or a negative vb_err. */
+    int (*flush)(void *ctx);
 } vb_source;
 
 typedef struct vb_opener {
@@ -22,13 +30,26 @@ typedef struct vb_opener {
      * top-level descriptor (core has already joined and checked it). Fills
      * *ret_source on success. Returns 0, VB_ENOTFOUND, VB_EIO, ... */
     int (*open)(void *ctx, const char *path, vb_source *ret_source);
-    /* Releases a source returned by open. May be NULL. */
+    /* Like open, but for reading and writing (the source gets write and
+     * flush). NULL: the opener cannot open files for writing. A file that
+     * cannot be written is VB_EREADONLY. */
+    int (*open_rw)(void *ctx, const char *path, vb_source *ret_source);
+    /* Releases a source returned by open or open_rw. May be NULL. */
     void (*close)(void *ctx, vb_source *source);
 } vb_opener;
 
 /* Reads from a source with the range check done here, once: offset + len
  * must not overflow nor pass src->size. */
 int vb_source_read(const vb_source *src, uint64_t offset, void *buf, size_t len);
+
+/* Writes through a source's write side: VB_EREADONLY without one. offset
+ * may be at most src->size (no gaps) and offset + len must not overflow;
+ * a write that ends past size extends the source and src->size. */
+int vb_source_write(vb_source *src, uint64_t offset, const void *buf, size_t len);
+
+/* Flushes a source's writes (0 when it has no flush; VB_EREADONLY when it
+ * has no write side). */
+int vb_source_flush(const vb_source *src);
 
 /* A slice [offset, offset + size) of a parent source, itself a source (used
  * for partitions). The slice struct must outlive the source made from it. */

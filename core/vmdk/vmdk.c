@@ -139,6 +139,12 @@ void vmdk_close(vmdk_disk *disk) {
         link->owns_file = false;
     }
     vmdk_stream_buffers_release(disk);
+    /* The writer's memory (vmdk_write.c), given back without calling the
+     * writer, so read-only users do not link it. */
+    if (disk->writer && disk->options.memory.free)
+        disk->options.memory.free(disk->options.memory.ctx, disk->writer, disk->writer_bytes);
+    disk->writer = NULL;
+    disk->writer_bytes = 0;
     disk->extent_count = 0;
     disk->link_count = 0;
     disk->capacity = 0;

@@ -61,6 +61,14 @@ typedef struct vmdk_open_options {
      * disk) when a compressed extent is opened; vmdk_close gives them back.
      * Without alloc, opening a compressed extent fails with VB_ELIMIT. */
     vb_allocator memory;
+    /* Open for writing (vmdk_write.h): the top source must have a write
+     * side, and the opener's open_rw opens the extents of the top link
+     * (parents stay read-only). The writer borrows its grain buffer from
+     * memory on the first vmdk_write. */
+    bool writable;
+    /* Mixed into the new CID the first write gives the descriptor (the host
+     * passes something random; 0 is allowed). */
+    uint32_t cid_seed;
 } vmdk_open_options;
 
 /* Kind of a run of the virtual disk reported by vmdk_map. */
@@ -129,7 +137,9 @@ typedef void (*vmdk_report_fn)(void *ctx, int err, const char *problem);
 int vmdk_check(vmdk_disk *disk, vmdk_report_fn report, void *ctx);
 
 /* Closes every source the disk opened through the opener. Safe to call on a
- * disk whose open failed, or twice. */
+ * disk whose open failed, or twice. A disk open for writing is closed as
+ * after a crash (its uncleanShutdown byte stays set): close it with
+ * vmdk_close_flush (vmdk_write.h) to finish cleanly. */
 void vmdk_close(vmdk_disk *disk);
 
 /* The one-line detail of the last failure. */

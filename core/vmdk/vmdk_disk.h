@@ -56,9 +56,9 @@ typedef struct vmdk_sparse_info {
     vmdk_sparse_format format;   /* KDMV or COWD; NONE for non-sparse extents */
     uint32_t version;            /* KDMV 1..3; COWD as stored (1) */
     uint32_t flags;              /* raw header flags (VMDK_FLAG_* for KDMV) */
+    uint32_t gtes_per_gt;        /* entries per grain table: KDMV 1..512, COWD 4096 */
     uint64_t capacity;           /* sectors covered by this extent (header) */
     uint64_t grain_sectors;      /* sectors per grain (KDMV: power of two) */
-    uint32_t gtes_per_gt;        /* entries per grain table: KDMV 1..512, COWD 4096 */
     uint64_t gd_offset;          /* primary grain directory, as in the header */
     uint64_t rgd_offset;         /* redundant grain directory (KDMV flag bit 1), else 0 */
     uint64_t gd_entries;         /* entries in the grain directory used for lookups */
@@ -162,6 +162,10 @@ typedef struct vmdk_disk {
      * cache, marker-walk map (vmdk_stream.c), in memory borrowed from
      * options.memory when a compressed extent is opened. */
     vmdk_stream_state stream;
+    /* Writing (vmdk_write.c): the writer's state and buffers, borrowed from
+     * options.memory on the first vmdk_write and given back by vmdk_close. */
+    struct vmdk_writer *writer;
+    size_t writer_bytes;
 } vmdk_disk;
 
 #endif

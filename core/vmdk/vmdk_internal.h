@@ -203,6 +203,13 @@ void vmdk_cache_drop(vmdk_table_block *block);
 /* Validates a flat-type extent against its file size. */
 int vmdk_flat_open(vmdk_disk *disk, unsigned extent_index);
 
+/* The piece of link link_index at byte off (a parent smaller than its
+ * child is a hole past its end), and a read of that link and its parents
+ * (vmdk_read.c; used by the writer). */
+int vmdk_link_map(vmdk_disk *disk, unsigned link_index, uint64_t off, uint64_t max_len,
+                  vmdk_piece *ret_piece);
+int vmdk_link_read(vmdk_disk *disk, unsigned link_index, uint64_t off, void *buf, uint64_t len);
+
 /* ---- read failures (vmdk_read_failed.c) ---- */
 
 /* Records a platform read failure of file with a detail in *diag. */

@@ -9,8 +9,9 @@
 #include "vmdk/vmdk_internal.h"
 #include "lib/util.h"
 
+/* rw: open for writing (an extent of the top link of a writable disk). */
 static int open_named(vmdk_disk *disk, const vmdk_link *link, const char *file_name,
-                      const char *what, vb_source *ret_source, const char **ret_path) {
+                      const char *what, bool rw, vb_source *ret_source, const char **ret_path) {
     char joined[VB_PATH_MAX];
     int r = vb_path_join(joined, sizeof(joined), link->path, file_name, disk->options.allow_escape);
     if (r == VB_EPATH)
@@ -22,7 +23,12 @@ static int open_named(vmdk_disk *disk, const vmdk_link *link, const char *file_n
     if (!disk->opener.open)
         return vb_fail(&disk->diag, VB_ENOTFOUND, "%s: cannot open %s \"%s\": no opener",
                        link->path, what, joined);
-    r = disk->opener.open(disk->opener.ctx, joined, ret_source);
+    if (rw && !disk->opener.open_rw)
+        return vb_fail(&disk->diag, VB_EREADONLY,
+                       "%s: cannot open %s \"%s\" for writing: no opener", link->path, what,
+                       joined);
+    r = rw ? disk->opener.open_rw(disk->opener.ctx, joined, ret_source)
+           : disk->opener.open(disk->opener.ctx, joined, ret_source);
     if (r)
         return vb_fail(&disk->diag, r, "%s: cannot open %s \"%s\": %s", link->path, what, joined,
                        vb_err_message(r));
@@ -175,7 +181,8 @@ static int open_link(vmdk_disk *disk, unsigned link_index) {
             ext->path = link->path;
             ext->has_source = true;
         } else {
-            r = open_named(disk, link, ext->file_name, "extent", &ext->src, &ext->path);
+            bool rw = disk->options.writable && link_index == 0 && ext->access == VMDK_ACCESS_RW;
+            r = open_named(disk, link, ext->file_name, "extent", rw, &ext->src, &ext->path);
             if (r)
                 return r;
             ext->has_source = true;
@@ -200,6 +207,8 @@ int vmdk_open(vmdk_disk *disk, const vb_source *top, const char *top_name, const
     disk->strings_used = 0;
     vmdk_cache_reset(&disk->cache);
     vmdk_stream_buffers_reset(&disk->stream);
+    disk->writer = NULL;
+    disk->writer_bytes = 0;
     vb_memset(&disk->options, 0, sizeof(disk->options));
     if (options)
         disk->options = *options;
@@ -208,6 +217,9 @@ int vmdk_open(vmdk_disk *disk, const vb_source *top, const char *top_name, const
         disk->opener = *opener;
     if (!top || !top_name)
         return vb_fail(&disk->diag, VB_EINVAL, "vmdk_open: no top-level source or name");
+    if (disk->options.writable && !top->write)
+        return vb_fail(&disk->diag, VB_EREADONLY,
+                       "%s: opened for writing but the file is read-only", top_name);
 
     vb_source file = *top;
     const char *path = top_name;
@@ -263,7 +275,7 @@ int vmdk_open(vmdk_disk *disk, const vb_source *top, const char *top_name, const
                             parent_path);
                 goto fail;
             }
-        r = open_named(disk, link, link->parent_hint, "parent", &file, NULL);
+        r = open_named(disk, link, link->parent_hint, "parent", false, &file, NULL);
         if (r)
             goto fail;
         /* Both are VB_PATH_MAX: the joined path fits the next link. */

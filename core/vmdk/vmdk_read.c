@@ -143,6 +143,17 @@ static int link_read(vmdk_disk *disk, unsigned link_index, uint64_t off, uint8_t
     return flush(disk, &p);
 }
 
+/* The link-level map and read, for the writer (vmdk_write.c): what the top
+ * link holds where it writes, and a parent's bytes under a new grain. */
+int vmdk_link_map(vmdk_disk *disk, unsigned link_index, uint64_t off, uint64_t max_len,
+                  vmdk_piece *ret_piece) {
+    return link_map(disk, link_index, off, max_len, ret_piece);
+}
+
+int vmdk_link_read(vmdk_disk *disk, unsigned link_index, uint64_t off, void *buf, uint64_t len) {
+    return link_read(disk, link_index, off, buf, len);
+}
+
 int vmdk_read(vmdk_disk *disk, uint64_t offset, void *buf, size_t len) {
     if (!disk->is_open)
         return vb_fail(&disk->diag, VB_EINVAL, "disk is not open");

@@ -55,9 +55,46 @@ static int host_read(void *ctx, uint64_t offset, void *buf, size_t len) {
     return 0;
 }
 
-int host_source_open(const char *path, vb_source *ret_source) {
+/* pwrite all of buf (short writes and EINTR retried); the file grows
+ * when the write ends past its end. */
+static int host_write(void *ctx, uint64_t offset, const void *buf, size_t len) {
+    host_file *f = ctx;
+    const uint8_t *p = buf;
+    if (offset > f->size)
+        return VB_ERANGE;
+    while (len) {
+        ssize_t n = pwrite(f->fd, p, len, (off_t)offset);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return host_errno_to_vb(errno);
+        if (n == 0)
+            return VB_EIO;
+        p += n;
+        len -= (size_t)n;
+        offset += (uint64_t)n;
+        if (offset > f->size)
+            f->size = offset;
+    }
+    return 0;
+}
+
+static int host_flush(void *ctx) {
+    host_file *f = ctx;
+    while (fdatasync(f->fd) < 0) {
+        if (errno != EINTR)
+            return host_errno_to_vb(errno);
+    }
+    return 0;
+}
+
+/* Opens path for reading, or for reading and writing (a file that may not
+ * be written is VB_EREADONLY). */
+static int open_file(const char *path, bool rw, vb_source *ret_source) {
     struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, (rw ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+    if (fd < 0 && rw && (errno == EACCES || errno == EROFS || errno == EPERM))
+        return VB_EREADONLY;
     if (fd < 0)
         return host_errno_to_vb(errno);
     if (fstat(fd, &st) < 0) {
@@ -81,7 +118,19 @@ int host_source_open(const char *path, vb_source *ret_source) {
     f->fd = fd;
     f->size = size;
     *ret_source = (vb_source){.ctx = f, .size = size, .read = host_read};
+    if (rw) {
+        ret_source->write = host_write;
+        ret_source->flush = host_flush;
+    }
     return 0;
+}
+
+int host_source_open(const char *path, vb_source *ret_source) {
+    return open_file(path, false, ret_source);
+}
+
+int host_source_open_rw(const char *path, vb_source *ret_source) {
+    return open_file(path, true, ret_source);
 }
 
 void host_source_close(vb_source *source) {
@@ -93,14 +142,22 @@ void host_source_close(vb_source *source) {
     source->ctx = NULL;
 }
 
-static int opener_open(void *ctx, const char *path, vb_source *ret_source) {
+static int opener_open_file(void *ctx, const char *path, bool rw, vb_source *ret_source) {
     host_opener *ho = ctx;
     char full[8192];
     int n = path[0] == '/' ? snprintf(full, sizeof(full), "%s", path)
                            : snprintf(full, sizeof(full), "%s/%s", ho->folder, path);
     if (n < 0 || (size_t)n >= sizeof(full))
         return VB_ELIMIT;
-    return host_source_open(full, ret_source);
+    return open_file(full, rw, ret_source);
+}
+
+static int opener_open(void *ctx, const char *path, vb_source *ret_source) {
+    return opener_open_file(ctx, path, false, ret_source);
+}
+
+static int opener_open_rw(void *ctx, const char *path, vb_source *ret_source) {
+    return opener_open_file(ctx, path, true, ret_source);
 }
 
 static void opener_close(void *ctx, vb_source *source) {
@@ -126,5 +183,6 @@ void host_opener_init(host_opener *ho, const char *file_path, vb_opener *ret_ope
         memcpy(ho->folder, file_path, dir_len);
         ho->folder[dir_len] = '\0';
     }
-    *ret_opener = (vb_opener){.ctx = ho, .open = opener_open, .close = opener_close};
+    *ret_opener = (vb_opener){
+        .ctx = ho, .open = opener_open, .open_rw = opener_open_rw, .close = opener_close};
 }

@@ -13,6 +13,9 @@ int host_errno_to_vb(int errnum);
 /* Opens path read-only as a source (malloc'd context); block devices work
  * too. Returns 0 or a vb_err. */
 int host_source_open(const char *path, vb_source *ret_source);
+/* Opens path for reading and writing (pwrite, fdatasync); a file that may
+ * not be written (permissions, read-only filesystem) is VB_EREADONLY. */
+int host_source_open_rw(const char *path, vb_source *ret_source);
 void host_source_close(vb_source *source);
 
 /* Counts of platform read calls and bytes over all host sources, for
@@ -23,7 +26,8 @@ typedef struct host_read_stats {
 } host_read_stats;
 extern host_read_stats host_stats;
 
-/* An opener rooted at a folder: open(path) opens folder/path. Core has
+/* An opener rooted at a folder: open(path) opens folder/path (open_rw for
+ * writing). Core has
  * already refused escaping paths unless the caller allowed them; absolute
  * paths (allowed only then) are opened as they are. */
 typedef struct host_opener {

@@ -51,6 +51,8 @@ void fuzz_zsource_init(fuzz_zsource *z, const uint8_t *data, size_t len, uint64_
     ret_source->ctx = z;
     ret_source->size = size;
     ret_source->read = zsource_read;
+    ret_source->write = NULL; /* read-only */
+    ret_source->flush = NULL;
 }
 
 size_t fuzz_split(const uint8_t *data, size_t size, const char *top_name,

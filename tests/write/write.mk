@@ -1,0 +1,21 @@
+# tests/write: the writer against others' tools (write-tests: qemu-img,
+# qemu-io, a SIGKILLed writer); its unit test is tests/unit/test_vmdk_write.c.
+UNIT_LDLIBS_test_vmdk_write := -lz
+
+WRITE_KILLWRITER := $(BUILD)/tests/write/killwriter
+$(WRITE_KILLWRITER): tests/write/killwriter.c $(HOST_OBJ)/libcore.a $(PLATFORM_HOST_OBJS) $(BIN_FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $< $(PLATFORM_HOST_OBJS) $(HOST_OBJ)/libcore.a $(HOST_LDFLAGS) -o $@
+
+# The writer against qemu-img and qemu-io (random workloads into every
+# writable kind, a delta, CID, refusals) and ~200 SIGKILLs of a writer.
+WRITE_KILLS ?= 200
+.PHONY: write-tests
+write-tests: $(BUILD)/vmdk $(WRITE_KILLWRITER) $(BUILD)/tests/diff/mkcowd | $(BUILD)/.deps-test
+	python3 tests/write/workload.py $(BUILD)/vmdk $(BUILD)/tests/write/work
+	tests/write/refusals.sh $(BUILD)/vmdk $(BUILD)/tests/write/refuse $(BUILD)/tests/diff/mkcowd
+	tests/write/kill.sh $(BUILD)/vmdk $(WRITE_KILLWRITER) $(BUILD)/tests/write/kill $(WRITE_KILLS)
+
+TEST_STEPS += write-tests
+# fuzz_write (tests/fuzz): 6 bytes per operation, 32 operations at most.
+FUZZ_OPTS_write := -max_len=200
