@@ -24,6 +24,12 @@ $(BUILD)/.deps-aa64: tools/install-aarch64.sh tools/install-deps.sh
 	tools/install-aarch64.sh $(AA64_SYSROOT)
 	@touch $@
 
+# What the AArch64 tests need on top: user-mode QEMU for the cross-built
+# host programs, qemu-system-aarch64 and AAVMF for the boot lab.
+$(BUILD)/.deps-test-aa64: tools/install-deps.sh $(BUILD)/.deps-aa64
+	tools/install-deps.sh qemu-user qemu-system-arm qemu-efi-aarch64
+	@touch $@
+
 AA64_EFI_OBJ  := $(BUILD)/efi-aa64
 AA64_GNUEFI   := $(AA64_SYSROOT)/usr
 AA64_EFI_LDS  := linker/vmdkboot-aa64.lds
