@@ -39,7 +39,7 @@ AA64_EFI_ARCH_FLAGS := -Os -fpic -ffreestanding -fno-stack-protector -fshort-wch
 # Deferred (=): the cross compiler may only be installed while make runs.
 AA64_FREESTANDING = -std=c11 -ffreestanding -nostdlib -nostdinc \
     -isystem $(shell $(AA64_CC) -print-file-name=include) -fno-stack-protector -iquote core
-AA64_EFI_CORE_CFLAGS = $(AA64_FREESTANDING) $(CORE_WARN) $(AA64_EFI_ARCH_FLAGS)
+AA64_EFI_CORE_CFLAGS = $(AA64_FREESTANDING) $(CORE_WARN) -Wcast-align=strict $(AA64_EFI_ARCH_FLAGS)
 AA64_EFI_CFLAGS = -std=gnu11 -ffreestanding -nostdlib -nostdinc \
     -isystem $(shell $(AA64_CC) -print-file-name=include) \
     -isystem $(AA64_GNUEFI)/include/efi -isystem $(AA64_GNUEFI)/include/efi/aarch64 \

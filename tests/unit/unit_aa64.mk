@@ -20,7 +20,7 @@ AA64_RUN := qemu-aarch64
 AA64_CORE_OBJS := $(patsubst core/%.c,$(AA64_HOST_OBJ)/core/%.o,$(filter-out core/lib/mem.c,$(CORE_SRCS)))
 $(AA64_HOST_OBJ)/core/%.o: core/%.c $(CORE_HDRS) tests/unit/unit_aa64.mk | $(BUILD)/.deps-aa64
 	@mkdir -p $(@D)
-	$(AA64_CC) $(AA64_FREESTANDING) $(CORE_WARN) $(AA64_HOST_OPT) $(CORE_DEFS) -c $< -o $@
+	$(AA64_CC) $(AA64_FREESTANDING) $(CORE_WARN) -Wcast-align=strict $(AA64_HOST_OPT) $(CORE_DEFS) -c $< -o $@
 $(AA64_HOST_OBJ)/libcore.a: $(AA64_CORE_OBJS)
 	rm -f $@
 	$(AA64_PREFIX)ar rcs $@ $^
@@ -31,7 +31,8 @@ AA64_HELPER_LIB := $(AA64_HOST_OBJ)/tests/unit/libunithelpers.a
 $(AA64_HELPER_LIB): $(AA64_HELPER_OBJS)
 	rm -f $@
 	$(AA64_PREFIX)ar rcs $@ $^
-AA64_TOOL_OBJS := $(patsubst %.c,$(AA64_HOST_OBJ)/%.o,$(TOOL_SRCS))
+# (tools/tools.mk is read after this file: its TOOL_SRCS is not set yet.)
+AA64_TOOL_OBJS := $(patsubst %.c,$(AA64_HOST_OBJ)/%.o,$(sort $(wildcard tools/*.c)))
 $(AA64_HOST_OBJ)/%.o: %.c $(CORE_HDRS) $(wildcard platform/host/*.h tests/unit/*.h tools/*.h) tests/unit/unit_aa64.mk | $(BUILD)/.deps-aa64
 	@mkdir -p $(@D)
 	$(AA64_CC) $(AA64_HOST_CFLAGS) -Itests/unit -Itools -Wno-missing-field-initializers -c $< -o $@
