@@ -43,7 +43,7 @@ EFI_CFLAGS := -std=gnu11 -ffreestanding -nostdlib -nostdinc \
 EFI_LDFLAGS := -nostdlib -shared -Bsymbolic -znocombreloc -z text --no-undefined \
     --gc-sections --build-id=none -T $(EFI_LDS)
 
-EFI_PLATFORM_SRCS := $(sort $(wildcard platform/efi/*.c))
+EFI_PLATFORM_SRCS := $(filter-out %_aa64.c,$(sort $(wildcard platform/efi/*.c)))
 EFI_APP_SRCS      := $(sort $(wildcard efi/*.c))
 EFI_HDRS := $(CORE_HDRS) $(wildcard platform/efi/*.h efi/*.h)
 EFI_CORE_OBJS := $(patsubst core/%.c,$(EFI_OBJ)/core/%.o,$(CORE_SRCS))
@@ -102,31 +102,35 @@ ALL_TARGETS += $(BUILD)/vmdkboot.efi
 
 # PE properties, checked two ways: our checker, and objdump's reading of the
 # headers. The checker must also reject the build before NX_COMPAT is set.
-.PHONY: efi-pe-check
-efi-pe-check: $(BUILD)/vmdkboot.efi $(EFI_OBJ)/vmdkboot-nonx.efi $(BUILD)/tools/pe_tool
-	$(BUILD)/tools/pe_tool check $(BUILD)/vmdkboot.efi
-	@if $(BUILD)/tools/pe_tool check $(EFI_OBJ)/vmdkboot-nonx.efi 2>/dev/null; then \
+# $(call efi_pe_check,FILE,NONX_FILE,MACHINE,OBJDUMP) is also used by efi/efi_aa64.mk.
+define efi_pe_check
+	$(BUILD)/tools/pe_tool check $(1) $(3)
+	@if $(BUILD)/tools/pe_tool check $(2) $(3) 2>/dev/null; then \
 	    echo "efi-pe-check: pe_tool accepted a PE without NX_COMPAT" >&2; exit 1; fi
-	@objdump -p $(BUILD)/vmdkboot.efi > $(EFI_OBJ)/objdump-p.txt
-	@grep -q '^Magic[[:space:]]*020b' $(EFI_OBJ)/objdump-p.txt
-	@grep -q '^Subsystem[[:space:]]*0000000a' $(EFI_OBJ)/objdump-p.txt
-	@grep -q '^DllCharacteristics[[:space:]]*00000100' $(EFI_OBJ)/objdump-p.txt
-	@grep -q '^SectionAlignment[[:space:]]*00001000' $(EFI_OBJ)/objdump-p.txt
-	@objdump -h $(BUILD)/vmdkboot.efi | grep -q ' \.sbat '
-	@objdump -h $(BUILD)/vmdkboot.efi | awk '/^ +[0-9]+ / { name = $$2; getline; \
+	@$(4) -p $(1) > $(2).objdump-p.txt
+	@grep -q '^Magic[[:space:]]*020b' $(2).objdump-p.txt
+	@grep -q '^Subsystem[[:space:]]*0000000a' $(2).objdump-p.txt
+	@grep -q '^DllCharacteristics[[:space:]]*00000100' $(2).objdump-p.txt
+	@grep -q '^SectionAlignment[[:space:]]*00001000' $(2).objdump-p.txt
+	@$(4) -h $(1) | grep -q ' \.sbat '
+	@$(4) -h $(1) | awk '/^ +[0-9]+ / { name = $$2; getline; \
 	    if ($$0 ~ /CODE/ && $$0 !~ /READONLY/) { print "writable code section " name; bad = 1 } } \
 	    END { exit bad }'
-	@size=$$(stat -c %s $(BUILD)/vmdkboot.efi); \
-	image=$$(awk '$$1 == "SizeOfImage" { print $$2 }' $(EFI_OBJ)/objdump-p.txt); \
+	@size=$$(stat -c %s $(1)); \
+	image=$$(awk '$$1 == "SizeOfImage" { print $$2 }' $(2).objdump-p.txt); \
 	[ -n "$$image" ] || { echo "efi-pe-check: no SizeOfImage in objdump -p" >&2; exit 1; }; \
 	image=$$((0x$$image)); \
-	echo "efi-pe-check: vmdkboot.efi is $$size bytes (limit $(EFI_SIZE_LIMIT)), SizeOfImage $$image bytes (limit $(EFI_IMAGE_LIMIT))"; \
+	echo "efi-pe-check: $(notdir $(1)) is $$size bytes (limit $(EFI_SIZE_LIMIT)), SizeOfImage $$image bytes (limit $(EFI_IMAGE_LIMIT))"; \
 	bad=0; \
 	if [ $$size -gt $(EFI_SIZE_LIMIT) ]; then \
-	    echo "efi-pe-check: vmdkboot.efi is $$size bytes, over the $(EFI_SIZE_LIMIT)-byte goal" >&2; bad=1; fi; \
+	    echo "efi-pe-check: $(notdir $(1)) is $$size bytes, over the $(EFI_SIZE_LIMIT)-byte goal" >&2; bad=1; fi; \
 	if [ $$image -gt $(EFI_IMAGE_LIMIT) ]; then \
 	    echo "efi-pe-check: SizeOfImage is $$image bytes, over the $(EFI_IMAGE_LIMIT)-byte limit" >&2; bad=1; fi; \
 	[ $$bad = 0 ] || exit 1; \
-	echo "efi-pe-check: ok"
+	echo "efi-pe-check: $(notdir $(1)) ok"
+endef
+.PHONY: efi-pe-check
+efi-pe-check: $(BUILD)/vmdkboot.efi $(EFI_OBJ)/vmdkboot-nonx.efi $(BUILD)/tools/pe_tool
+	$(call efi_pe_check,$(BUILD)/vmdkboot.efi,$(EFI_OBJ)/vmdkboot-nonx.efi,x64,objdump)
 
 TEST_STEPS += efi-pe-check

@@ -2,6 +2,7 @@
 # `make demo`. The lab's helper scripts live beside this file, and so does
 # its test payload (payload.asm, built by payload.mk).
 BOOT_LOADER  := $(BUILD)/vmdkboot.efi
+BOOT_LOADER_AA64 := $(BUILD)/vmdkbootaa64.efi
 BOOT_PAYLOAD := $(BUILD)/tests/payload/payload.efi
 # BOOT_ONLY=ERE runs only the cases whose names match.
 BOOT_ONLY ?=
@@ -11,9 +12,9 @@ BOOT_ONLY ?=
 # missing loader fails the build here, and run-boot-tests fails any loader
 # case that finds no loader file.
 .PHONY: boot-tests
-boot-tests: $(BOOT_PAYLOAD) $(BOOT_LOADER) | $(BUILD)/.deps-test
+boot-tests: $(BOOT_PAYLOAD) $(BOOT_LOADER) $(BOOT_LOADER_AA64) | $(BUILD)/.deps-test $(BUILD)/.deps-test-aa64
 	nice tests/boot/selftest
-	nice tests/boot/run-boot-tests --loader $(BOOT_LOADER) \
+	nice tests/boot/run-boot-tests --loader $(BOOT_LOADER) --loader-aa64 $(BOOT_LOADER_AA64) \
 	    $(if $(BOOT_ONLY),--only '$(BOOT_ONLY)') tests/boot/cases.txt
 
 TEST_STEPS += boot-tests

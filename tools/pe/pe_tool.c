@@ -2,7 +2,9 @@
  *
  *   pe_tool nx FILE     sets IMAGE_DLLCHARACTERISTICS_NX_COMPAT (0x0100) in
  *                       the PE32+ optional header and rewrites CheckSum
- *   pe_tool check FILE  verifies what the loader promises: PE32+ x86-64, EFI
+ *   pe_tool check FILE [x64|aa64]
+ *                       verifies what the loader promises: PE32+ for the
+ *                       machine named (x86-64 by default, or AArch64), EFI
  *                       application subsystem, NX_COMPAT, page-aligned
  *                       sections, no section both writable and executable,
  *                       an .sbat section with the sbat and vmdkboot lines,
@@ -18,6 +20,7 @@
 #include <string.h>
 
 #define PE_MACHINE_X86_64     0x8664
+#define PE_MACHINE_AARCH64    0xaa64
 #define PE_OPT_MAGIC_PE32PLUS 0x20b
 #define PE_SUBSYSTEM_EFI_APP  10
 #define PE_DLL_NX_COMPAT      0x0100
@@ -54,6 +57,7 @@ typedef struct pe {
     size_t opt;      /* offset of the optional header */
     size_t sections; /* offset of the section table */
     unsigned nsections;
+    uint16_t machine;
 } pe;
 
 static int fail(const char *file, const char *what) {
@@ -85,8 +89,9 @@ static int load(const char *file, pe *p) {
     if (pe_off > p->size - 24 || memcmp(p->data + pe_off, "PE\0\0", 4) != 0)
         return fail(file, "no PE signature");
     const uint8_t *coff = p->data + pe_off + 4;
-    if (le16(coff) != PE_MACHINE_X86_64)
-        return fail(file, "machine is not x86-64");
+    p->machine = le16(coff);
+    if (p->machine != PE_MACHINE_X86_64 && p->machine != PE_MACHINE_AARCH64)
+        return fail(file, "machine is neither x86-64 nor AArch64");
     p->nsections = le16(coff + 2);
     size_t opt_size = le16(coff + 16);
     p->opt = pe_off + 24;
@@ -138,11 +143,14 @@ static bool has_line_prefix(const char *text, size_t n, const char *prefix) {
     return false;
 }
 
-static int cmd_check(const char *file) {
+static int cmd_check(const char *file, uint16_t machine) {
     pe p;
     int bad = 0;
     if (load(file, &p))
         return 1;
+    if (p.machine != machine)
+        bad |= fail(file, machine == PE_MACHINE_AARCH64 ? "machine is not AArch64"
+                                                        : "machine is not x86-64");
     const uint8_t *opt = p.data + p.opt;
     if (le16(opt + OPT_SUBSYSTEM) != PE_SUBSYSTEM_EFI_APP)
         bad |= fail(file, "subsystem is not 10 (EFI application)");
@@ -190,9 +198,9 @@ static int cmd_check(const char *file) {
     if (file_end != p.size)
         bad |= fail(file, "bytes after the last section (symbols not stripped?)");
     if (!bad)
-        printf("%s: PE32+ x86-64, EFI application, NX_COMPAT, %u page-aligned sections, "
+        printf("%s: PE32+ %s, EFI application, NX_COMPAT, %u page-aligned sections, "
                "no W+X, .sbat ok, checksum ok, %zu bytes\n",
-               file, p.nsections, p.size);
+               file, machine == PE_MACHINE_AARCH64 ? "AArch64" : "x86-64", p.nsections, p.size);
     free(p.data);
     return bad;
 }
@@ -201,7 +209,10 @@ int main(int argc, char **argv) {
     if (argc == 3 && strcmp(argv[1], "nx") == 0)
         return cmd_nx(argv[2]);
     if (argc == 3 && strcmp(argv[1], "check") == 0)
-        return cmd_check(argv[2]);
-    fprintf(stderr, "usage: pe_tool nx|check FILE.efi\n");
+        return cmd_check(argv[2], PE_MACHINE_X86_64);
+    if (argc == 4 && strcmp(argv[1], "check") == 0 &&
+        (strcmp(argv[3], "x64") == 0 || strcmp(argv[3], "aa64") == 0))
+        return cmd_check(argv[2], argv[3][0] == 'a' ? PE_MACHINE_AARCH64 : PE_MACHINE_X86_64);
+    fprintf(stderr, "usage: pe_tool nx FILE.efi | pe_tool check FILE.efi [x64|aa64]\n");
     return 2;
 }

@@ -1,4 +1,5 @@
-/* efi_time.c: TSC timing calibrated against gBS->Stall (see efi_time.h). */
+/* efi_time_x64.c: x86_64 timing, the TSC calibrated against gBS->Stall (see
+ * efi_time.h; efi_time_aa64.c is the AArch64 twin). */
 #include "efi_time.h"
 #include "efi_env.h"
 
