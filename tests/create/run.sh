@@ -228,7 +228,7 @@ expect_status "refuse.parent-size" 2 "vmdk: create --parent: the size is BASE's;
     "$VMDK" create --parent chain/base/base.vmdk bad.vmdk 1M
 expect_status "refuse.level" 2 "vmdk: convert: --level only applies to -t streamOptimized (try 'vmdk --help')" \
     "$VMDK" convert --level 9 -f raw src.raw bad.vmdk
-expect_status "refuse.cat-t" 2 "vmdk: cat: -t, -f, -p, -q, -j, --level, --force and --parent only apply to create and convert (try 'vmdk --help')" \
+expect_status "refuse.cat-t" 2 "vmdk: cat: -t, -f, -p, -q, --level, --force and --parent only apply to create and convert (try 'vmdk --help')" \
     "$VMDK" cat -t monolithicFlat src.raw
 expect_status "refuse.nofolder" 1 "vmdk: nodir/bad.vmdk: ENOTFOUND: cannot create: No such file or directory" \
     "$VMDK" create nodir/bad.vmdk 1M
