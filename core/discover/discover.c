@@ -12,8 +12,10 @@
 
 #if defined(__aarch64__)
 #define DISCOVER_FALLBACK_LOADER "/EFI/BOOT/BOOTAA64.EFI"
+#define DISCOVER_FALLBACK_TITLE  "EFI\\BOOT\\BOOTAA64.EFI"
 #else
 #define DISCOVER_FALLBACK_LOADER "/EFI/BOOT/BOOTX64.EFI"
+#define DISCOVER_FALLBACK_TITLE  "EFI\\BOOT\\BOOTX64.EFI"
 #endif
 
 #define DISCOVER_TYPE_ESP      "c12a7328-f81f-11d2-ba4b-00a0c93ec93b"
@@ -326,7 +328,7 @@ static void discover_debian(discover_ctx *c) {
 static void discover_fallback_loader(discover_ctx *c) {
     if (fs_stat(&c->fs, DISCOVER_FALLBACK_LOADER, &c->dirent) < 0 || c->dirent.is_dir)
         return;
-    discover_entry *e = discover_add(c, DISCOVER_LOADER, "efi", "EFI\\BOOT\\BOOTX64.EFI");
+    discover_entry *e = discover_add(c, DISCOVER_LOADER, "efi", DISCOVER_FALLBACK_TITLE);
     if (!e)
         return;
     e->kind = DISCOVER_EFI;
