@@ -1,7 +1,8 @@
 #!/bin/sh
 # install-aarch64.sh: gets what the AArch64 build and tests need, when
 # missing: the cross compiler and user-mode QEMU (apt, through
-# install-deps.sh), and the arm64 builds of gnu-efi and zlib, downloaded with
+# install-deps.sh), and the arm64 builds of gnu-efi, zlib and libdeflate,
+# downloaded with
 # `apt-get download PKG:arm64` and unpacked under SYSROOT with dpkg-deb -x
 # (never installed: gnu-efi:arm64 would replace the amd64 one). Registers
 # the arm64 architecture with dpkg first when it is not (needs root or sudo).
@@ -20,7 +21,7 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 fi
 debs=$sysroot/debs
 mkdir -p "$debs"
-for p in gnu-efi zlib1g-dev; do
+for p in gnu-efi zlib1g-dev libdeflate-dev; do
     if ! ls "$debs/${p}"_*_arm64.deb >/dev/null 2>&1; then
         echo "install-aarch64: downloading $p:arm64" >&2
         (cd "$debs" && apt-get download -q -o APT::Sandbox::User=root "$p:arm64" >&2) || {

@@ -38,7 +38,7 @@ $(AA64_HOST_OBJ)/%.o: %.c $(CORE_HDRS) $(wildcard platform/host/*.h tests/unit/*
 	$(AA64_CC) $(AA64_HOST_CFLAGS) -Itests/unit -Itools -Wno-missing-field-initializers -c $< -o $@
 
 $(BUILD)/aa64/vmdk: $(AA64_TOOL_OBJS) $(AA64_PLATFORM_OBJS) $(AA64_HOST_OBJ)/libcore.a
-	$(AA64_CC) $(AA64_HOST_LDFLAGS) $^ -o $@
+	$(AA64_CC) $(AA64_HOST_LDFLAGS) $^ -o $@ -ldeflate -lpthread
 
 # test_mem: core/lib/mem.c with the AArch64 loader's flags, its functions
 # renamed as tests/unit/mem.mk does (both names: both builds are the same
