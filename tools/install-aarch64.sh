@@ -11,7 +11,7 @@ set -eu
 sysroot=$1
 here=$(dirname "$0")
 "$here/install-deps.sh" gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
-[ -s "$sysroot/usr/lib/libgnuefi.a" ] [ -s "$sysroot/usr/lib/libgnuefi.a" ] && [ -s "$sysroot/usr/lib/aarch64-linux-gnu/libz.a" ] && exit 0[ -s "$sysroot/usr/lib/libgnuefi.a" ] && [ -s "$sysroot/usr/lib/aarch64-linux-gnu/libz.a" ] && exit 0 [ -s "$sysroot/usr/lib/aarch64-linux-gnu/libz.a" ] &&
+[ -s "$sysroot/usr/lib/libgnuefi.a" ] && [ -s "$sysroot/usr/lib/aarch64-linux-gnu/libz.a" ] &&
     [ -s "$sysroot/usr/lib/aarch64-linux-gnu/libdeflate.a" ] && exit 0
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
