@@ -95,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     desc_size = size;
     any_opener o;
     memset(&o, 0, sizeof(o));
-    vb_opener opener = {&o, any_open, any_close};
+    vb_opener opener = {.ctx = &o, .open = any_open, .close = any_close};
     vb_memsource topmem;
     vb_source top;
     vb_memsource_init(&topmem, data, size, &top);
