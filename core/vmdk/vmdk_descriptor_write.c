@@ -75,7 +75,7 @@ int vmdk_descriptor_write_cid(vmdk_disk *disk, uint32_t seed) {
     char *text = (char *)disk->scratch;
     int r = vb_source_read(src, base, text, (size_t)area);
     if (r)
-        return vmdk_read_failed(&disk->diag, link->path, r, base, area);
+        return vb_fail_read(&disk->diag, r, link->path, base, area);
     size_t len = vb_strnlen(text, (size_t)area), start, end;
     if (!find_cid(text, len, &start, &end))
         return 0; /* no CID line: nothing a child could compare */

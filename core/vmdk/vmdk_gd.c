@@ -82,7 +82,7 @@ static int scan_gd(vmdk_disk *disk, vmdk_extent *ext, uint64_t gd_offset, const 
         uint64_t at = gd_offset * VMDK_SECTOR + first * 4;
         int r = vb_source_read(&ext->src, at, disk->scratch, (size_t)(n * 4));
         if (r)
-            return vmdk_read_failed(diag, name, r, at, n * 4);
+            return vb_fail_read(diag, r, name, at, n * 4);
         for (uint64_t i = 0; i < n; i++) {
             uint32_t gde = vb_le32(disk->scratch + i * 4);
             if (gde == 0)
@@ -128,7 +128,7 @@ static int read_entries(const vmdk_extent *ext, uint64_t at, uint32_t count, uin
                         vb_diag *diag) {
     int r = vb_source_read(&ext->src, at, entries, (size_t)count * 4);
     if (r)
-        return vmdk_read_failed(diag, vmdk_extent_label(ext), r, at, (uint64_t)count * 4);
+        return vb_fail_read(diag, r, vmdk_extent_label(ext), at, (uint64_t)count * 4);
     for (uint32_t i = 0; i < count; i++)
         entries[i] = vb_le32(&entries[i]);
     return 0;

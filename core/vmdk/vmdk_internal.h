@@ -210,11 +210,6 @@ int vmdk_link_map(vmdk_disk *disk, unsigned link_index, uint64_t off, uint64_t m
                   vmdk_piece *ret_piece);
 int vmdk_link_read(vmdk_disk *disk, unsigned link_index, uint64_t off, void *buf, uint64_t len);
 
-/* ---- read failures (vmdk_read_failed.c) ---- */
-
-/* Records a platform read failure of file with a detail in *diag. */
-int vmdk_read_failed(vb_diag *diag, const char *file, int err, uint64_t offset, uint64_t len);
-
 /* Name of the file an extent lives in, for details: the path it was opened
  * by, else its descriptor file name. */
 static inline const char *vmdk_extent_label(const vmdk_extent *ext) {

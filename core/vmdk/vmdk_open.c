@@ -81,8 +81,8 @@ static int read_embedded_descriptor(vmdk_disk *disk, unsigned link_index,
     int r = vb_source_read(&link->file, info->descriptor_offset * VMDK_SECTOR, disk->scratch,
                            (size_t)bytes);
     if (r)
-        return vmdk_read_failed(&disk->diag, link->path, r, info->descriptor_offset * VMDK_SECTOR,
-                                bytes);
+        return vb_fail_read(&disk->diag, r, link->path, info->descriptor_offset * VMDK_SECTOR,
+                            bytes);
     r = vmdk_descriptor_parse(disk, link_index, (const char *)disk->scratch, (size_t)bytes,
                               link->path);
     if (r)
@@ -112,7 +112,7 @@ static int read_link_file(vmdk_disk *disk, unsigned link_index, vmdk_kind kind,
                            link->path, (unsigned long long)file->size, (unsigned)VB_DESCRIPTOR_MAX);
         r = vb_source_read(file, 0, disk->scratch, (size_t)file->size);
         if (r)
-            return vmdk_read_failed(&disk->diag, link->path, r, 0, file->size);
+            return vb_fail_read(&disk->diag, r, link->path, 0, file->size);
         return vmdk_descriptor_parse(disk, link_index, (const char *)disk->scratch,
                                      (size_t)file->size, link->path);
     }
@@ -154,7 +154,7 @@ static int open_link(vmdk_disk *disk, unsigned link_index) {
 
     int kind = vmdk_probe(&link->file);
     if (kind < 0 && kind != VB_EFORMAT)
-        return vmdk_read_failed(&disk->diag, link->path, kind, 0, vmdk_probe_bytes(&link->file));
+        return vb_fail_read(&disk->diag, kind, link->path, 0, vmdk_probe_bytes(&link->file));
     if (kind < 0)
         return vb_fail(&disk->diag, VB_EFORMAT,
                        "%s: not a VMDK file (no descriptor text, KDMV or COWD signature)",

@@ -83,7 +83,7 @@ static int flush(vmdk_disk *disk, pending_read *p) {
         return 0;
     int r = vb_source_read(&p->ext->src, p->file_offset, p->buf, (size_t)p->len);
     if (r)
-        r = vmdk_read_failed(&disk->diag, vmdk_extent_label(p->ext), r, p->file_offset, p->len);
+        r = vb_fail_read(&disk->diag, r, vmdk_extent_label(p->ext), p->file_offset, p->len);
     p->len = 0;
     return r;
 }

@@ -119,7 +119,7 @@ static int read_start(vmdk_disk *disk, const vb_source *src, const char *name, u
                        (unsigned long long)src->size, what);
     int r = vb_source_read(src, 0, disk->scratch, bytes);
     if (r)
-        return vmdk_read_failed(&disk->diag, name, r, 0, bytes);
+        return vb_fail_read(&disk->diag, r, name, 0, bytes);
     return 0;
 }
 

@@ -60,7 +60,7 @@ static int window_get(vmdk_disk *disk, unsigned ei, uint64_t pos, uint64_t len, 
     st->window_extent = 0;
     int r = vb_source_read(&ext->src, pos, st->window, (size_t)fill);
     if (r)
-        return vmdk_read_failed(diag, vmdk_extent_label(ext), r, pos, fill);
+        return vb_fail_read(diag, r, vmdk_extent_label(ext), pos, fill);
     st->window_extent = ei + 1;
     st->window_offset = pos;
     st->window_len = fill;
@@ -95,7 +95,7 @@ static int read_footer(vmdk_disk *disk, unsigned ei, bool *hard) {
     int r = vb_source_read(&ext->src, size - 3 * VMDK_SECTOR, tail, 3 * VMDK_SECTOR);
     if (r) {
         *hard = true;
-        return vmdk_read_failed(&disk->diag, name, r, size - 3 * VMDK_SECTOR, 3 * VMDK_SECTOR);
+        return vb_fail_read(&disk->diag, r, name, size - 3 * VMDK_SECTOR, 3 * VMDK_SECTOR);
     }
     const uint8_t *marker = tail, *footer = tail + VMDK_SECTOR, *eos = tail + 2 * VMDK_SECTOR;
     if (vb_le32(marker + 8) != 0 || vb_le32(marker + 12) != MARKER_FOOTER)

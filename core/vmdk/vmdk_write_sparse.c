@@ -180,8 +180,8 @@ static int load_table(vmdk_disk *disk, unsigned ei, uint64_t gd_index, uint32_t 
     uint8_t *raw = disk->writer->table_buf;
     int r = vb_source_read(&ext->src, at, raw, (size_t)sp->gtes_per_gt * 4);
     if (r)
-        return vmdk_read_failed(&disk->diag, vmdk_extent_label(ext), r, at,
-                                (uint64_t)sp->gtes_per_gt * 4);
+        return vb_fail_read(&disk->diag, r, vmdk_extent_label(ext), at,
+                            (uint64_t)sp->gtes_per_gt * 4);
     for (uint32_t i = 0; i < sp->gtes_per_gt; i++) {
         entries[i] = vb_le32(raw + i * 4);
         r = vmdk_gd_check_gte(ext, gd_index, i, entries[i], &disk->diag);
