@@ -94,6 +94,7 @@ $(HOST_OBJ)/platform/host/%.o: platform/host/%.c $(CORE_HDRS) $(wildcard platfor
 # Targets and test steps collected from the fragments.
 ALL_TARGETS  := $(BUILD)/core-freestanding.ok
 TEST_STEPS   :=
+TEST_BUILD   =
 CLEAN_EXTRA  :=
 
 include $(sort $(wildcard tools/*.mk platform/*/*.mk efi/*.mk tests/*.mk tests/*/*.mk))
@@ -115,8 +116,19 @@ ALL_TARGETS += $(BUILD)/layers.ok
 .PHONY: all test clean format format-check bench demo fuzz
 all: $(ALL_TARGETS)
 
-# Every test step is a phony target; `make test` runs them all in order.
-test: $(BUILD)/.deps-test all format-check $(TEST_STEPS)
+# Every test step is a phony target; `make test` runs them all in order, one
+# at a time (boot-tests runs its QEMU cases two at a time itself). First the
+# Debian packages (apt takes one lock), then everything the steps build
+# (each fragment adds its step's programs and images to TEST_BUILD), TEST_JOBS
+# at a time: on 2 cores that halves the minutes spent compiling.
+TEST_JOBS ?= 2
+test:
+	$(MAKE) $(BUILD)/.deps-test $(BUILD)/.deps-test-aa64
+	$(MAKE) -j$(TEST_JOBS) test-build
+	$(MAKE) -j1 test-steps
+.PHONY: test-build test-steps
+test-build: all $(TEST_BUILD)
+test-steps: format-check $(TEST_STEPS)
 	@echo "make test: all $(words $(TEST_STEPS)) test steps passed"
 
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)

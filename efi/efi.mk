@@ -130,6 +130,7 @@ define efi_pe_check
 	echo "efi-pe-check: $(notdir $(1)) ok"
 endef
 .PHONY: efi-pe-check
+TEST_BUILD += $(BUILD)/vmdkboot.efi $(EFI_OBJ)/vmdkboot-nonx.efi $(BUILD)/tools/pe_tool
 efi-pe-check: $(BUILD)/vmdkboot.efi $(EFI_OBJ)/vmdkboot-nonx.efi $(BUILD)/tools/pe_tool
 	$(call efi_pe_check,$(BUILD)/vmdkboot.efi,$(EFI_OBJ)/vmdkboot-nonx.efi,x64,objdump)
 

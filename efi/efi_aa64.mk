@@ -89,6 +89,7 @@ aarch64: $(BUILD)/vmdkbootaa64.efi
 
 # The same PE checks as vmdkboot.efi (efi/efi.mk), for the AArch64 machine.
 .PHONY: efi-pe-check-aa64
+TEST_BUILD += $(BUILD)/vmdkbootaa64.efi $(AA64_EFI_OBJ)/vmdkboot-nonx.efi
 efi-pe-check-aa64: $(BUILD)/vmdkbootaa64.efi $(AA64_EFI_OBJ)/vmdkboot-nonx.efi $(BUILD)/tools/pe_tool
 	$(call efi_pe_check,$(BUILD)/vmdkbootaa64.efi,$(AA64_EFI_OBJ)/vmdkboot-nonx.efi,aa64,$(AA64_PREFIX)objdump)
 efi-pe-check: efi-pe-check-aa64

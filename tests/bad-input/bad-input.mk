@@ -36,6 +36,7 @@ $(CAT_DIR)/cases/cases.list: tests/bad-input/cases.txt $(BAD_INPUT_BIN)/catgen $
 	$(BAD_INPUT_BIN)/catgen $(CAT_DIR)/base $(CAT_DIR)/cases tests/bad-input/cases.txt
 
 .PHONY: catalogue
+TEST_BUILD += $(CAT_DIR)/cases/cases.list $(BAD_INPUT_BIN)/fsprobe $(BUILD)/asan/vmdk $(BUILD)/asan/fsprobe $(BAD_INPUT_STREAMCMP)
 catalogue: $(CAT_DIR)/cases/cases.list $(BUILD)/vmdk $(BAD_INPUT_BIN)/fsprobe $(BUILD)/asan/vmdk $(BUILD)/asan/fsprobe | $(BUILD)/.deps-test
 	@# The two builds side by side (one per core); each prints its own verdict.
 	@tests/bad-input/catalogue.sh $(CAT_DIR)/cases $(BUILD)/vmdk $(BAD_INPUT_BIN)/fsprobe plain \

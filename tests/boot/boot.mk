@@ -12,6 +12,7 @@ BOOT_ONLY ?=
 # missing loader fails the build here, and run-boot-tests fails any loader
 # case that finds no loader file.
 .PHONY: boot-tests
+TEST_BUILD += $(BOOT_PAYLOAD) $(BOOT_LOADER) $(BOOT_LOADER_AA64)
 boot-tests: $(BOOT_PAYLOAD) $(BOOT_LOADER) $(BOOT_LOADER_AA64) | $(BUILD)/.deps-test $(BUILD)/.deps-test-aa64
 	nice tests/boot/selftest
 	nice tests/boot/run-boot-tests --loader $(BOOT_LOADER) --loader-aa64 $(BOOT_LOADER_AA64) \

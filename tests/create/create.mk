@@ -4,6 +4,7 @@
 CREATE_OUT := $(BUILD)/tests/create
 
 .PHONY: create-tests
+TEST_BUILD += $(BUILD)/tests/diff/libvmdk_cat $(BUILD)/tests/diff/streamcmp
 create-tests: $(BUILD)/vmdk $(BUILD)/tests/diff/libvmdk_cat $(BUILD)/tests/diff/streamcmp | $(BUILD)/.deps-test
 	VMDK=$(abspath $(BUILD)/vmdk) LIBVMDK_CAT=$(abspath $(BUILD)/tests/diff/libvmdk_cat) \
 	    STREAMCMP=$(abspath $(BUILD)/tests/diff/streamcmp) OUT=$(abspath $(CREATE_OUT)) \

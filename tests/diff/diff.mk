@@ -19,6 +19,7 @@ $(STREAMCMP): tests/diff/streamcmp.c
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror $< -o $@
 
 .PHONY: diff-tests
+TEST_BUILD += $(LIBVMDK_CAT) $(STREAMCMP)
 diff-tests: $(BUILD)/vmdk $(LIBVMDK_CAT) $(STREAMCMP) | $(BUILD)/.deps-test
 	VMDK=$(abspath $(BUILD)/vmdk) LIBVMDK_CAT=$(abspath $(LIBVMDK_CAT)) STREAMCMP=$(abspath $(STREAMCMP)) \
 	    OUT=$(abspath $(DIFF_OUT)) nice tests/diff/run.sh

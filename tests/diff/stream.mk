@@ -12,6 +12,7 @@ $(STREAM_MKSTREAM): tests/diff/mkstream.c $(HOST_OBJ)/tests/unit/libunithelpers.
 	$(CC) $(HOST_CFLAGS) -Itests/unit $< $(HOST_OBJ)/tests/unit/libunithelpers.a $(HOST_LDFLAGS) -o $@ -lz
 
 .PHONY: stream-tests
+TEST_BUILD += $(STREAM_MKSTREAM)
 stream-tests: $(BUILD)/vmdk $(STREAM_MKSTREAM) $(LIBVMDK_CAT) $(STREAMCMP) | $(BUILD)/.deps-test
 	VMDK=$(abspath $(BUILD)/vmdk) MKSTREAM=$(abspath $(STREAM_MKSTREAM)) \
 	    LIBVMDK_CAT=$(abspath $(LIBVMDK_CAT)) STREAMCMP=$(abspath $(STREAMCMP)) \

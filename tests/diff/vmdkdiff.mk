@@ -12,6 +12,7 @@ $(VMDKDIFF_TOOLS): $(BUILD)/tests/diff/%: tests/diff/%.c $(HOST_OBJ)/tests/unit/
 	$(CC) $(UNIT_CFLAGS) $< $(HOST_OBJ)/tests/unit/libunithelpers.a $(PLATFORM_HOST_OBJS) $(HOST_OBJ)/libcore.a $(HOST_LDFLAGS) -o $@
 
 .PHONY: vmdkdiff-tests
+TEST_BUILD += $(VMDKDIFF_TOOLS)
 vmdkdiff-tests: $(VMDKDIFF_TOOLS) | $(BUILD)/.deps-test
 	nice tests/diff/vmdkdiff.sh $(BUILD)/tests/diff
 

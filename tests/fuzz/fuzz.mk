@@ -6,7 +6,8 @@
 #                        corpus entries are merged (minimised) into
 #                        tests/fuzz/corpus/NAME
 #   make fuzz-test       (part of `make test`) each harness for
-#                        FUZZ_TEST_SECONDS (20), then every corpus and
+#                        FUZZ_TEST_SECONDS (20), FUZZ_TEST_JOBS (2) at a
+#                        time, then every corpus and
 #                        regression input replayed by the libFuzzer build
 #                        and by a gcc ASan + UBSan build
 #   make fuzz-NAME       one harness for FUZZ_SECONDS
@@ -68,9 +69,17 @@ $(BUILD)/asan/replay_%: tests/fuzz/fuzz_%.c $(ASAN_HELPER_OBJS) $(BUILD)/asan/li
 .PHONY: fuzz fuzz-test fuzz-build $(patsubst %,fuzz-%,$(FUZZ_NAMES))
 fuzz-build: $(FUZZ_BINS) $(FUZZ_REPLAY_BINS)
 
+TEST_BUILD += $(FUZZ_BINS) $(FUZZ_REPLAY_BINS)
+# The harnesses fuzz FUZZ_TEST_JOBS at a time (libFuzzer uses one core each),
+# each one's lines printed together.
+FUZZ_TEST_JOBS ?= 2
 fuzz-test: $(FUZZ_BINS) $(FUZZ_REPLAY_BINS) | $(BUILD)/.deps-test
-	@$(foreach n,$(FUZZ_NAMES),tests/fuzz/run.sh test $(n) $(FUZZ_TEST_SECONDS) $(FUZZ_DIR) "$(FUZZ_OPTS_$(n))" &&) true
+	@$(MAKE) -s -j$(FUZZ_TEST_JOBS) --output-sync=target --no-print-directory $(patsubst %,fuzz-test-%,$(FUZZ_NAMES))
 	@$(foreach n,$(FUZZ_NAMES),tests/fuzz/run.sh replay $(n) 0 $(FUZZ_DIR) &&) true
+
+.PHONY: $(patsubst %,fuzz-test-%,$(FUZZ_NAMES))
+$(patsubst %,fuzz-test-%,$(FUZZ_NAMES)): fuzz-test-%: $(FUZZ_DIR)/fuzz_%
+	@tests/fuzz/run.sh test $* $(FUZZ_TEST_SECONDS) $(FUZZ_DIR) "$(FUZZ_OPTS_$*)"
 
 $(patsubst %,fuzz-%,$(FUZZ_NAMES)): fuzz-%: $(FUZZ_DIR)/fuzz_% | $(BUILD)/.deps-test
 	tests/fuzz/run.sh fuzz $* $(FUZZ_SECONDS) $(FUZZ_DIR) "$(FUZZ_OPTS_$*)"

@@ -13,6 +13,7 @@ install: $(INSTALL_FILES)
 	install -m 644 $(BUILD)/vmdkboot.efi $(DESTDIR)$(PREFIX)/lib/vmdkboot/vmdkbootx64.efi
 	install -m 644 tools/vmdk.1 $(DESTDIR)$(PREFIX)/share/man/man1/vmdk.1
 
+TEST_BUILD += $(INSTALL_FILES)
 install-tests: $(INSTALL_FILES)
 	tests/install/run.sh $(BUILD)/tests/install
 

@@ -6,6 +6,7 @@ $(EXT4_IMAGES)/.stamp: tests/unit/mkimages-ext4.sh | $(BUILD)/.deps-test
 	@touch $@
 
 # The test finds the images here (run from the top of the tree).
+TEST_BUILD += $(EXT4_IMAGES)/.stamp
 unit-tests: $(EXT4_IMAGES)/.stamp
 export VB_EXT4_IMAGES := $(EXT4_IMAGES)
 

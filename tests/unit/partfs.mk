@@ -11,5 +11,6 @@ $(PARTFS_IMAGES)/.stamp: tests/unit/mkimages-partfs.sh | $(BUILD)/.deps-test
 $(BUILD)/tests/unit/test_part $(BUILD)/tests/unit/test_fat: tests/unit/partfs_test.h
 
 # The tests find the images here (run from the top of the tree).
+TEST_BUILD += $(PARTFS_IMAGES)/.stamp
 unit-tests: $(PARTFS_IMAGES)/.stamp
 export VB_PARTFS_IMAGES := $(PARTFS_IMAGES)

@@ -22,6 +22,7 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(UNIT_HELPER_L
 	$(CC) $(UNIT_CFLAGS) $< $(UNIT_HELPER_LIB) $(PLATFORM_HOST_OBJS) $(HOST_OBJ)/libcore.a $(HOST_LDFLAGS) -o $@ $(UNIT_LDLIBS_$*)
 
 .PHONY: unit-tests
+TEST_BUILD += $(UNIT_BINS)
 unit-tests: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do $$t; done
 

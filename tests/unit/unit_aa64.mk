@@ -63,6 +63,7 @@ $(BUILD)/aa64/tests/unit/%: $(AA64_HOST_OBJ)/tests/unit/%.o $(AA64_HELPER_LIB) $
 	    $(subst $(UNIT_MEM_OBJS),$(AA64_MEM_OBJS),$(UNIT_LDLIBS_$*)) -o $@
 
 .PHONY: aa64-unit-tests aa64-cat-tests
+TEST_BUILD += $(AA64_UNIT_BINS) $(BUILD)/aa64/vmdk
 aa64-unit-tests: $(AA64_UNIT_BINS) $(EXT4_IMAGES)/.stamp $(PARTFS_IMAGES)/.stamp | $(BUILD)/.deps-test-aa64
 	@set -e; for t in $(AA64_UNIT_BINS); do echo "qemu-aarch64 $$t"; $(AA64_RUN) $$t; done
 	@echo "aa64-unit-tests: $(words $(AA64_UNIT_BINS)) test binaries passed under qemu-aarch64"

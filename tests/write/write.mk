@@ -11,6 +11,7 @@ $(WRITE_KILLWRITER): tests/write/killwriter.c $(HOST_OBJ)/libcore.a $(PLATFORM_H
 # writable kind, a delta, CID, refusals) and ~200 SIGKILLs of a writer.
 WRITE_KILLS ?= 200
 .PHONY: write-tests
+TEST_BUILD += $(WRITE_KILLWRITER) $(BUILD)/tests/diff/mkcowd
 write-tests: $(BUILD)/vmdk $(WRITE_KILLWRITER) $(BUILD)/tests/diff/mkcowd | $(BUILD)/.deps-test
 	python3 tests/write/workload.py $(BUILD)/vmdk $(BUILD)/tests/write/work
 	tests/write/refusals.sh $(BUILD)/vmdk $(BUILD)/tests/write/refuse $(BUILD)/tests/diff/mkcowd
