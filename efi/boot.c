@@ -464,8 +464,11 @@ static EFI_STATUS hand_over(boot_ctx *c, EFI_DEVICE_PATH *path) {
 static EFI_STATUS run_program(boot_ctx *c) {
     const char *p = c->e->efi, *w = where(c);
     bool live = !c->rd.path;
+    /* Published with the sector size its table was read with (the firmware's
+     * RAM disk always has 512-byte blocks). */
+    uint32_t block = live && vol.has_table ? vol.table.sector_size : 512;
     EFI_HANDLE h;
-    int r = live ? blockdev_publish(&c->disk_src, c->device, &h, &c->status) : 0;
+    int r = live ? blockdev_publish(&c->disk_src, block, c->device, &h, &c->status) : 0;
     if (r < 0) {
         report(c, "%s: cannot publish it as a block device: %s", c->disk, problem(c, r, NULL));
         return EFI_LOAD_ERROR;
@@ -474,6 +477,7 @@ static EFI_STATUS run_program(boot_ctx *c) {
         .disk_path = live ? blockdev_path() : c->rd.path,
         .part = vol.has_table ? vol.entry : NULL,
         .scheme = vol.table.scheme,
+        .block_size = block,
         .path = p,
         .options = c->e->options,
         .before_start = print_timing,
