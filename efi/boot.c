@@ -485,7 +485,12 @@ static EFI_STATUS run_program(boot_ctx *c) {
     handover_result res = {.stage = HANDOVER_LOAD, .status = EFI_LOAD_ERROR};
     r = chain_start(&req, &res);
     EFI_STATUS kept = live ? blockdev_remove() : EFI_SUCCESS;
-    if (r == VB_ENOTFOUND)
+    if (r == VB_ENOTFOUND && block != vol.table.sector_size && vol.has_table)
+        report(c,
+               "%s in %s: the firmware made no device for that partition (its RAM disk has "
+               "512-byte blocks, this disk %u-byte sectors)",
+               p, w, (unsigned)vol.table.sector_size);
+    else if (r == VB_ENOTFOUND)
         report(c, "%s in %s: the firmware made no device for that partition", p, w);
     else if (r < 0)
         report(c, "%s in %s: cannot build its device path: %s", p, w, vb_err_message(r));

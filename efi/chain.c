@@ -68,8 +68,8 @@ static bool is_partition_of(const uint8_t *dp, const uint8_t *disk_path, size_t 
         return vb_le32(hd + HD_NUMBER) == p->index;
     const uint8_t *ext = dp + disk_len;
     return ext[HD_MBR] == 1 && p->index >= CHAIN_FIRST_LOGICAL &&
-           vb_le32(hd + HD_NUMBER) == p->index - (CHAIN_FIRST_LOGICAL - 1) &&
-           p->size % bs == 0 && vb_le64(hd + HD_SIZE) == p->size / bs;
+           vb_le32(hd + HD_NUMBER) == p->index - (CHAIN_FIRST_LOGICAL - 1) && p->size % bs == 0 &&
+           vb_le64(hd + HD_SIZE) == p->size / bs;
 }
 
 /* The device path of the firmware's handle for the partition. */
