@@ -20,7 +20,6 @@
 #include "lib/error.h"
 #include "lib/util.h"
 
-#define BLOCKDEV_BLOCK 512u
 /* The device path: the parent's nodes (up to this many bytes) + ours. */
 #define BLOCKDEV_PATH_MAX 1024u
 
@@ -61,13 +60,13 @@ static EFI_STATUS EFIAPI blockdev_read(EFI_BLOCK_IO *this, UINT32 media_id, EFI_
         return EFI_NO_MEDIA;
     if (media_id != dev.media.MediaId)
         return EFI_MEDIA_CHANGED;
-    if (size % BLOCKDEV_BLOCK)
+    if (size % dev.media.BlockSize)
         return EFI_BAD_BUFFER_SIZE;
     if (!buf)
         return EFI_INVALID_PARAMETER;
     if (size == 0)
         return EFI_SUCCESS;
-    uint64_t blocks = size / BLOCKDEV_BLOCK;
+    uint64_t blocks = size / dev.media.BlockSize;
     if (lba > dev.media.LastBlock || blocks - 1 > dev.media.LastBlock - lba)
         return EFI_INVALID_PARAMETER;
     if (dev.media.IoAlign > 1 && (uintptr_t)buf % dev.media.IoAlign)
@@ -80,7 +79,8 @@ static EFI_STATUS EFIAPI blockdev_read(EFI_BLOCK_IO *this, UINT32 media_id, EFI_
     efi_bs->RestoreTPL(tpl);
     if (tpl > TPL_APPLICATION)
         efi_bs->RestoreTPL(TPL_APPLICATION);
-    int r = vb_source_read(dev.disk, lba * BLOCKDEV_BLOCK, buf, size);
+    /* lba <= LastBlock, so lba * BlockSize < the disk's size: no overflow. */
+    int r = vb_source_read(dev.disk, lba * dev.media.BlockSize, buf, size);
     if (tpl > TPL_APPLICATION)
         efi_bs->RaiseTPL(tpl);
     dev.busy = false;
@@ -97,11 +97,11 @@ static EFI_STATUS EFIAPI blockdev_flush(EFI_BLOCK_IO *this) {
     return this == &dev.bio ? EFI_SUCCESS : EFI_INVALID_PARAMETER;
 }
 
-int blockdev_publish(const vb_source *disk, EFI_HANDLE parent, EFI_HANDLE *ret_handle,
-                     EFI_STATUS *ret_status) {
-    if (dev.handle)
+int blockdev_publish(const vb_source *disk, uint32_t block_size, EFI_HANDLE parent,
+                     EFI_HANDLE *ret_handle, EFI_STATUS *ret_status) {
+    if (dev.handle || (block_size != 512 && block_size != 4096))
         return VB_EINVAL;
-    if (disk->size < BLOCKDEV_BLOCK || disk->size % BLOCKDEV_BLOCK)
+    if (disk->size < block_size || disk->size % block_size)
         return VB_EUNSUPPORTED;
     EFI_DEVICE_PATH *base = devpath_of(parent);
     if (!base)
@@ -115,9 +115,9 @@ int blockdev_publish(const vb_source *disk, EFI_HANDLE parent, EFI_HANDLE *ret_h
         .MediaId = dev.instance,
         .MediaPresent = TRUE,
         .ReadOnly = TRUE,
-        .BlockSize = BLOCKDEV_BLOCK,
+        .BlockSize = block_size,
         .IoAlign = 1,
-        .LastBlock = disk->size / BLOCKDEV_BLOCK - 1,
+        .LastBlock = disk->size / block_size - 1,
     };
     dev.bio = (EFI_BLOCK_IO){
         .Revision = EFI_BLOCK_IO_PROTOCOL_REVISION,

@@ -464,8 +464,11 @@ static EFI_STATUS hand_over(boot_ctx *c, EFI_DEVICE_PATH *path) {
 static EFI_STATUS run_program(boot_ctx *c) {
     const char *p = c->e->efi, *w = where(c);
     bool live = !c->rd.path;
+    /* Published with the sector size its table was read with (the firmware's
+     * RAM disk always has 512-byte blocks). */
+    uint32_t block = live && vol.has_table ? vol.table.sector_size : 512;
     EFI_HANDLE h;
-    int r = live ? blockdev_publish(&c->disk_src, c->device, &h, &c->status) : 0;
+    int r = live ? blockdev_publish(&c->disk_src, block, c->device, &h, &c->status) : 0;
     if (r < 0) {
         report(c, "%s: cannot publish it as a block device: %s", c->disk, problem(c, r, NULL));
         return EFI_LOAD_ERROR;
@@ -474,6 +477,7 @@ static EFI_STATUS run_program(boot_ctx *c) {
         .disk_path = live ? blockdev_path() : c->rd.path,
         .part = vol.has_table ? vol.entry : NULL,
         .scheme = vol.table.scheme,
+        .block_size = block,
         .path = p,
         .options = c->e->options,
         .before_start = print_timing,
@@ -481,7 +485,12 @@ static EFI_STATUS run_program(boot_ctx *c) {
     handover_result res = {.stage = HANDOVER_LOAD, .status = EFI_LOAD_ERROR};
     r = chain_start(&req, &res);
     EFI_STATUS kept = live ? blockdev_remove() : EFI_SUCCESS;
-    if (r == VB_ENOTFOUND)
+    if (r == VB_ENOTFOUND && block != vol.table.sector_size && vol.has_table)
+        report(c,
+               "%s in %s: the firmware made no device for that partition (its RAM disk has "
+               "512-byte blocks, this disk %u-byte sectors)",
+               p, w, (unsigned)vol.table.sector_size);
+    else if (r == VB_ENOTFOUND)
         report(c, "%s in %s: the firmware made no device for that partition", p, w);
     else if (r < 0)
         report(c, "%s in %s: cannot build its device path: %s", p, w, vb_err_message(r));

@@ -10,12 +10,15 @@
 
 #define CHAIN_NODES_MAX 64
 /* HARDDRIVE media node (type 4, subtype 1): number @4, start LBA @8,
- * signature @24, MBR type @40 (2 = GPT). */
+ * size in LBAs @16, signature @24, MBR type @40 (1 = MBR, 2 = GPT). */
 #define HD_LENGTH 42
 #define HD_NUMBER 4
 #define HD_START  8
+#define HD_SIZE   16
 #define HD_SIG    24
 #define HD_MBR    40
+/* Linux numbers logical partitions from 5; EDK2 from 1 under the extended one. */
+#define CHAIN_FIRST_LOGICAL 5
 
 static uint8_t program_path[4096 + 2048];
 
@@ -34,24 +37,39 @@ static size_t path_length(const uint8_t *p) {
     return 0;
 }
 
+static bool is_hd_node(const uint8_t *node) {
+    return node[0] == 4 && node[1] == 1 && vb_le16(node + 2) == HD_LENGTH;
+}
+
 /* Whether dp is disk_path (disk_len bytes of nodes) + one HARDDRIVE node
- * that describes part, + the end node. */
+ * that describes part, + the end node. A logical MBR partition's node sits
+ * one level deeper, under the extended partition's (as OVMF's partition
+ * driver makes them: numbered from 1 in the EBR chain's order, start LBA
+ * from the start of the disk); it is matched by number, start and size. */
 static bool is_partition_of(const uint8_t *dp, const uint8_t *disk_path, size_t disk_len,
                             const chain_request *req) {
-    size_t len = path_length(dp);
-    if (len != disk_len + HD_LENGTH || vb_memcmp(dp, disk_path, disk_len) != 0)
-        return false;
-    const uint8_t *hd = dp + disk_len;
-    if (hd[0] != 4 || hd[1] != 1 || vb_le16(hd + 2) != HD_LENGTH)
-        return false;
     const part_entry *p = req->part;
-    if (p->start % 512 || vb_le64(hd + HD_START) != p->start / 512)
+    size_t depth = p->logical ? 2 : 1;
+    size_t len = path_length(dp);
+    if (len != disk_len + depth * HD_LENGTH || vb_memcmp(dp, disk_path, disk_len) != 0)
+        return false;
+    const uint8_t *hd = dp + disk_len + (depth - 1) * HD_LENGTH;
+    if (!is_hd_node(dp + disk_len) || !is_hd_node(hd))
+        return false;
+    uint32_t bs = req->block_size;
+    if (bs == 0 || p->start % bs || vb_le64(hd + HD_START) != p->start / bs)
         return false;
     if (req->scheme == PART_SCHEME_GPT)
         return hd[HD_MBR] == 2 && vb_le32(hd + HD_NUMBER) == p->index &&
                vb_memcmp(hd + HD_SIG, p->unique_guid.bytes, 16) == 0;
-    /* MBR: primaries are numbered by slot as here; logical ones may differ. */
-    return p->logical || vb_le32(hd + HD_NUMBER) == p->index;
+    if (hd[HD_MBR] != 1)
+        return false;
+    if (!p->logical)
+        return vb_le32(hd + HD_NUMBER) == p->index;
+    const uint8_t *ext = dp + disk_len;
+    return ext[HD_MBR] == 1 && p->index >= CHAIN_FIRST_LOGICAL &&
+           vb_le32(hd + HD_NUMBER) == p->index - (CHAIN_FIRST_LOGICAL - 1) && p->size % bs == 0 &&
+           vb_le64(hd + HD_SIZE) == p->size / bs;
 }
 
 /* The device path of the firmware's handle for the partition. */

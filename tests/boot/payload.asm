@@ -20,7 +20,7 @@
 ;           disk its partition is on) probed with the spec's argument
 ;           checks: geometry, then the low byte of each call's status (a
 ;           read of LBA 0 and its 0x55AA, an odd size, past the end, across
-;           the end, a wrong MediaId, a NULL buffer, a write, a flush)
+;           the end (sizes in the device's BlockSize, 512 or 4096), a wrong MediaId, a NULL buffer, a write, a flush)
 ;   VMDKBOOT-PAYLOAD-RETURN and a return with EFI_ABORTED, when the load
 ;           options start with "vmdkboot.return" (a program that gives up)
 ;   initrd: size=<decimal> crc32=<8 hex digits>    (via EFI_LOAD_FILE2 on the
@@ -523,22 +523,33 @@ blockio_probe:
     movzx ecx, byte [bio_status]
     call print_dec
 %endmacro
+    ; Sizes in the device's own blocks (512 or 4096; sector_buf holds two).
+    mov eax, [r13 + MEDIA_BLOCK]
+    cmp eax, 512
+    jb .fail
+    cmp eax, 4096
+    ja .fail
+    mov [bio_block], rax
+    lea rcx, [rax - 1]
+    mov [bio_odd], rcx
+    add rax, rax
+    mov [bio_two], rax
     lea rbx, [sector_buf]
-    BIO_CALL s_bio_read, BIO_READ, r14d, 0, 512
+    BIO_CALL s_bio_read, BIO_READ, r14d, 0, [bio_block]
     lea rcx, [s_bio_sig]
     call print
     movzx ecx, word [sector_buf + 510]
     call print_hex32
-    BIO_CALL s_bio_odd, BIO_READ, r14d, 0, 511
+    BIO_CALL s_bio_odd, BIO_READ, r14d, 0, [bio_odd]
     lea rax, [r15 + 1]
-    BIO_CALL s_bio_past, BIO_READ, r14d, rax, 512
-    BIO_CALL s_bio_across, BIO_READ, r14d, r15, 1024
+    BIO_CALL s_bio_past, BIO_READ, r14d, rax, [bio_block]
+    BIO_CALL s_bio_across, BIO_READ, r14d, r15, [bio_two]
     lea eax, [r14 + 1]
-    BIO_CALL s_bio_media, BIO_READ, eax, 0, 512
+    BIO_CALL s_bio_media, BIO_READ, eax, 0, [bio_block]
     xor ebx, ebx
-    BIO_CALL s_bio_null, BIO_READ, r14d, 0, 512
+    BIO_CALL s_bio_null, BIO_READ, r14d, 0, [bio_block]
     lea rbx, [sector_buf]
-    BIO_CALL s_bio_write, BIO_WRITE, r14d, 0, 512
+    BIO_CALL s_bio_write, BIO_WRITE, r14d, 0, [bio_block]
     mov rcx, r12
     call [r12 + BIO_FLUSH]
     mov [bio_status], rax
@@ -734,8 +745,11 @@ start_tpl:      dq 0
 bio_handle:     dq 0
 bio:            dq 0
 bio_status:     dq 0
+bio_block:      dq 0
+bio_odd:        dq 0
+bio_two:        dq 0
 align 16
-sector_buf:     times 1024 db 0
+sector_buf:     times 8192 db 0
 dp_copy:        times DP_COPY_MAX db 0
 number_buf:     times 24 dw 0
 number_buf_end: dw 0
