@@ -50,6 +50,11 @@ typedef struct sparse_builder {
 void sb_init(sparse_builder *b, const sparse_spec *spec);
 /* Stores one whole grain (grain * 512 bytes are copied). */
 void sb_put(sparse_builder *b, uint64_t grain, const void *data);
+/* Stores grain `grain` holding the test pattern of seed at the grain's
+ * own disk offset (pattern_fill(seed, grain * grain bytes)); with content
+ * (the whole disk, capacity * 512 bytes) the part of it inside the disk
+ * is copied there too. */
+void sb_put_pattern(sparse_builder *b, uint64_t grain, uint64_t seed, uint8_t *content);
 /* Marks a grain as a zeroed-grain entry (GTE 1). */
 void sb_put_zero(sparse_builder *b, uint64_t grain);
 /* Allocates an (all-hole) table for GD index gd_index. */

@@ -1,0 +1,26 @@
+/* memdir_sparse.c: see memdir_sparse.h. */
+#include "memdir_sparse.h"
+
+#include <stdlib.h>
+
+void memdir_sparse_add(memdir *d, const char *name, sparse_builder *b) {
+    uint8_t *img;
+    size_t size;
+    sparse_layout layout;
+    sb_finish(b, &img, &size, &layout);
+    memdir_add(d, name, img, size);
+    free(img);
+    sb_free_layout(&layout);
+    sb_free(b);
+}
+
+void memdir_sparse_add_every(memdir *d, const char *name, const sparse_spec *spec, unsigned tables,
+                             uint64_t every, uint64_t seed) {
+    sparse_builder b;
+    sb_init(&b, spec);
+    for (unsigned t = 0; t < tables; t++)
+        sb_alloc_table(&b, t);
+    for (uint64_t g = 0; every && g < spec->capacity / spec->grain; g += every)
+        sb_put_pattern(&b, g, seed, NULL);
+    memdir_sparse_add(d, name, &b);
+}
