@@ -10,6 +10,7 @@
 #include "discover/osrel.h"
 #include "discover/pe.h"
 #include "host_source.h"
+#include "image_files.h"
 #include "lib/source.h"
 #include "lib/util.h"
 #include "test.h"
@@ -282,12 +283,9 @@ static discover_ctx ctx;
 static discover_result found;
 
 static void discover_file(const char *name) {
-    char path[512];
-    const char *dir = getenv("VB_DISCOVER_IMAGES");
-    snprintf(path, sizeof(path), "%s/%s", dir ? dir : "build/tests/images/discover", name);
     vb_source src;
     memset(&found, 0, sizeof(found));
-    CHECK_ERR(host_source_open(path, &src), 0);
+    CHECK_ERR(host_source_open(DISCOVER_IMAGE(name), &src), 0);
     if (src.ctx) {
         CHECK_ERR(discover_disk(&ctx, &src, name, &found), 0);
         host_source_close(&src);
