@@ -545,22 +545,19 @@ TEST(test_window_sequential) {
     stream_layout_free(&layout);
 }
 
-/* Out-of-order and duplicated grains through the walk: sorted, the later
- * copy wins. */
-TEST(test_walk_order_and_duplicates) {
-    stream_spec spec = base_spec();
-    spec.reverse = true;
+/* The image of spec without its footer (the marker walk), then a second
+ * copy of grain `grain` holding only `fill` bytes: the later copy wins. */
+static void check_walk_duplicate(const stream_spec *spec, uint64_t grain, uint8_t fill) {
     image img;
-    build(&img, &spec);
-    /* cut the footer, then append a second copy of grain 3 with new data */
+    build(&img, spec);
     size_t size = img.size - 1536;
     static uint8_t want[CAPACITY * 512];
     memcpy(want, raw, sizeof(want));
-    memset(want + 3 * GRAIN * 512, 'N', GRAIN * 512);
+    memset(want + grain * GRAIN * 512, fill, GRAIN * 512);
     uint8_t comp[GRAIN * 512 + 512];
     uLongf clen = sizeof(comp) - 12;
-    compress2(comp + 12, &clen, want + 3 * GRAIN * 512, GRAIN * 512, 9);
-    vb_put_le64(comp, 3 * GRAIN);
+    compress2(comp + 12, &clen, want + grain * GRAIN * 512, GRAIN * 512, 9);
+    vb_put_le64(comp, grain * GRAIN);
     vb_put_le32(comp + 8, (uint32_t)clen);
     size_t padded = (12 + clen + 511) / 512 * 512;
     uint8_t *file = calloc(1, size + padded);
@@ -577,37 +574,20 @@ TEST(test_walk_order_and_duplicates) {
     image_free(&img);
 }
 
+/* Out-of-order and duplicated grains through the walk: sorted, the later
+ * copy wins. */
+TEST(test_walk_order_and_duplicates) {
+    stream_spec spec = base_spec();
+    spec.reverse = true;
+    check_walk_duplicate(&spec, 3, 'N');
+}
+
 /* Grains in order, then a second copy of the last one: the walk sees its
  * markers sorted, and the later copy must still win (a regression: the
  * duplicate was only dropped when the walk had to sort). */
 TEST(test_walk_sorted_duplicate) {
     stream_spec spec = base_spec();
-    image img;
-    build(&img, &spec);
-    size_t size = img.size - 1536;     /* no footer: the marker walk */
-    const uint64_t last = NGRAINS - 2; /* the last stored grain (40 is all zeros) */
-    static uint8_t want[CAPACITY * 512];
-    memcpy(want, raw, sizeof(want));
-    size_t tail = GRAIN * 512;
-    memset(want + last * GRAIN * 512, 'L', tail);
-    uint8_t comp[GRAIN * 512 + 512];
-    uLongf clen = sizeof(comp) - 12;
-    compress2(comp + 12, &clen, want + last * GRAIN * 512, tail, 9);
-    vb_put_le64(comp, last * GRAIN);
-    vb_put_le32(comp + 8, (uint32_t)clen);
-    size_t padded = (12 + clen + 511) / 512 * 512;
-    uint8_t *file = calloc(1, size + padded);
-    memcpy(file, img.data, size);
-    memcpy(file + size, comp, 12 + clen);
-    memdir d;
-    test_disk td;
-    CHECK_ERR(open_mem(&td, &d, file, size + padded), 0);
-    CHECK(sparse0(&td)->stream_layout == VMDK_STREAM_WALKED);
-    CHECK_U64(td.disk->stream.walk_count, stored_grains());
-    check_content(&td, want);
-    close_mem(&td, &d);
-    free(file);
-    image_free(&img);
+    check_walk_duplicate(&spec, NGRAINS - 2, 'L'); /* the last stored grain (40 is all zeros) */
 }
 
 /* The walk map has VB_STREAM_WALK_GRAINS_MAX entries: one more grain is
