@@ -4,14 +4,10 @@
 #include <stdlib.h>
 
 void memdir_sparse_add(memdir *d, const char *name, sparse_builder *b) {
-    uint8_t *img;
     size_t size;
-    sparse_layout layout;
-    sb_finish(b, &img, &size, &layout);
+    uint8_t *img = sb_finish_file(b, &size);
     memdir_add(d, name, img, size);
     free(img);
-    sb_free_layout(&layout);
-    sb_free(b);
 }
 
 void memdir_sparse_add_every(memdir *d, const char *name, const sparse_spec *spec, unsigned tables,

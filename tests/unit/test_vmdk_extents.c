@@ -262,10 +262,8 @@ TEST(test_thousand_extents) {
     uint8_t g[4096];
     pattern_fill(g, sizeof(g), 4, 0);
     sb_put(&b, 0, g);
-    uint8_t *img;
     size_t size;
-    sparse_layout layout;
-    sb_finish(&b, &img, &size, &layout);
+    uint8_t *img = sb_finish_file(&b, &size);
     char *desc = malloc(1000 * 40 + 100);
     size_t n = (size_t)sprintf(desc, "createType=\"custom\"\n");
     uint8_t *want = calloc(1000 * 8, 512);
@@ -296,8 +294,6 @@ TEST(test_thousand_extents) {
     free(want);
     free(desc);
     free(img);
-    sb_free(&b);
-    sb_free_layout(&layout);
     memdir_free(&d);
 }
 

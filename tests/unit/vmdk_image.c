@@ -182,6 +182,15 @@ void sb_finish(sparse_builder *b, uint8_t **ret_data, size_t *ret_size, sparse_l
     *ret_size = size;
 }
 
+uint8_t *sb_finish_file(sparse_builder *b, size_t *ret_size) {
+    uint8_t *data;
+    sparse_layout layout;
+    sb_finish(b, &data, ret_size, &layout);
+    sb_free_layout(&layout);
+    sb_free(b);
+    return data;
+}
+
 void sb_free(sparse_builder *b) {
     for (uint64_t i = 0; i < b->gd_entries; i++)
         free(b->tables[i]);

@@ -62,6 +62,9 @@ void sb_alloc_table(sparse_builder *b, uint64_t gd_index);
 /* Lays out and writes the file (malloc'd *ret_data) and fills *layout
  * (free with sb_free_layout). */
 void sb_finish(sparse_builder *b, uint8_t **ret_data, size_t *ret_size, sparse_layout *layout);
+/* sb_finish when the layout is not needed: returns the file (malloc'd)
+ * and frees b. */
+uint8_t *sb_finish_file(sparse_builder *b, size_t *ret_size);
 void sb_free(sparse_builder *b);
 void sb_free_layout(sparse_layout *layout);
 
