@@ -111,6 +111,7 @@ static void split_add(void *ctx, const char *name, const uint8_t *bytes, size_t 
 }
 
 size_t fuzz_split_memdir(memdir *d, const uint8_t *data, size_t size, const char *top_name) {
+    memdir_init(d);
     return fuzz_split(data, size, top_name, split_add, d);
 }
 

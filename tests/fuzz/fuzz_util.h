@@ -83,7 +83,8 @@ extern unsigned long fuzz_allocations_outstanding;
 size_t fuzz_split(const uint8_t *data, size_t size, const char *top_name,
                   void (*add)(void *ctx, const char *name, const uint8_t *bytes, size_t n),
                   void *ctx);
-/* fuzz_split into the files of d (fuzz_vmdk, fuzz_grain). */
+/* A new memdir d holding the files of a multi-file input (fuzz_vmdk,
+ * fuzz_grain); release with memdir_free. */
 size_t fuzz_split_memdir(memdir *d, const uint8_t *data, size_t size, const char *top_name);
 
 #endif

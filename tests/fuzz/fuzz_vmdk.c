@@ -126,7 +126,6 @@ static void exercise_map(uint64_t cap) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     memdir dir;
-    memdir_init(&dir);
     fuzz_split_memdir(&dir, data, size, "disk.vmdk");
     vmdk_open_options opts = {false, false};
     fuzz_allocator_init(&opts.memory);

@@ -60,6 +60,11 @@ typedef struct image {
 static void build(image *img, const stream_spec *spec) {
     stream_build(spec, raw, &img->data, &img->size, &img->layout);
 }
+/* The image of base_spec(). */
+static void build_base(image *img) {
+    stream_spec spec = base_spec();
+    build(img, &spec);
+}
 static void image_free(image *img) {
     free(img->data);
     stream_layout_free(&img->layout);
@@ -132,9 +137,8 @@ TEST(test_vmware_layout) {
 
 /* The header's own gdOffset pointing at the directory (qemu-img's way). */
 TEST(test_header_directory) {
-    stream_spec spec = base_spec();
     image img;
-    build(&img, &spec);
+    build_base(&img);
     vb_put_le64(img.data + 56, img.layout.gd);
     memdir d;
     test_disk td;
@@ -191,9 +195,8 @@ TEST(test_walk_footer_cut) {
 /* A download cut inside grain 16 (random data: a long compressed grain):
  * grains before it read back, the rest are holes (zeros). */
 TEST(test_walk_interrupted) {
-    stream_spec spec = base_spec();
     image img;
-    build(&img, &spec);
+    build_base(&img);
     size_t cut = img.layout.grain_marker[16] * 512 + 100;
     memdir d;
     test_disk td;
@@ -407,9 +410,8 @@ static void count_problem(void *ctx, int err, const char *text) {
 }
 
 TEST(test_check_markers) {
-    stream_spec spec = base_spec();
     image img;
-    build(&img, &spec);
+    build_base(&img);
     vb_put_le64(img.data + img.layout.grain_marker[2] * 512, 9 * GRAIN);
     vb_put_le32(img.data + img.layout.grain_marker[3] * 512 + 8, 0);
     vb_put_le32(img.data + img.layout.grain_marker[4] * 512 + 8, 1u << 30);
@@ -455,9 +457,8 @@ TEST(test_size_past_eof) {
 
 /* A grain larger than VB_GRAIN_BYTES_MAX cannot be opened. */
 TEST(test_grain_too_big) {
-    stream_spec spec = base_spec();
     image img;
-    build(&img, &spec);
+    build_base(&img);
     uint64_t huge = VB_GRAIN_BYTES_MAX / 512 * 2;
     vb_put_le64(img.data + 20, huge);
     vb_put_le64(img.data + img.layout.footer * 512 + 20, huge);
@@ -473,9 +474,8 @@ TEST(test_grain_too_big) {
  * straight to the caller and do not touch the cache; the compressed input
  * of a small file comes in one platform read. */
 TEST(test_cache_and_window) {
-    stream_spec spec = base_spec();
     image img;
-    build(&img, &spec);
+    build_base(&img);
     memdir d;
     test_disk td;
     CHECK_ERR(open_mem(&td, &d, img.data, img.size), 0);
@@ -648,9 +648,8 @@ TEST(test_walk_limit) {
 
 /* Two extents that both need the walk: the second is VB_ELIMIT. */
 TEST(test_walk_one_extent_per_disk) {
-    stream_spec spec = base_spec();
     image img;
-    build(&img, &spec);
+    build_base(&img);
     memdir d;
     memdir_init(&d);
     memdir_add(&d, "a.vmdk", img.data, img.size - 1536);
@@ -683,9 +682,8 @@ TEST(test_walk_one_extent_per_disk) {
 
 /* Platform read errors are not papered over by the walk. */
 TEST(test_io_error_not_walked) {
-    stream_spec spec = base_spec();
     image img;
-    build(&img, &spec);
+    build_base(&img);
     memdir d;
     memdir_init(&d);
     memdir_file *f = memdir_add(&d, "s.vmdk", img.data, img.size);
@@ -773,9 +771,8 @@ TEST(test_memory_disk_size) {
  * VB_ELIMIT naming the file and the bytes needed. */
 TEST(test_memory_refused) {
     static vmdk_disk disk;
-    stream_spec spec = base_spec();
     image img;
-    build(&img, &spec);
+    build_base(&img);
     memdir d;
     memdir_init(&d);
     memdir_add(&d, "s.vmdk", img.data, img.size);
@@ -837,9 +834,8 @@ TEST(test_memory_refused) {
 /* One block per disk however many compressed extents it has, given back by
  * vmdk_close, also when the open fails after borrowing it. */
 TEST(test_memory_lent_once) {
-    stream_spec spec = base_spec();
     image img;
-    build(&img, &spec);
+    build_base(&img);
     memdir d;
     memdir_init(&d);
     memdir_add(&d, "a.vmdk", img.data, img.size);
