@@ -767,6 +767,15 @@ TEST(test_memory_disk_size) {
     memdir_free(&d);
 }
 
+/* The detail of s.vmdk refused its stream buffers; why ends it. */
+static const char *buffers_detail(const char *why) {
+    static char text[VB_DETAIL_MAX];
+    snprintf(text, sizeof(text),
+             "s.vmdk: a compressed (streamOptimized) extent needs %zu bytes of buffers, %s",
+             (size_t)VMDK_STREAM_BUFFER_BYTES, why);
+    return text;
+}
+
 /* Opening a compressed extent with no allocator, or with one that fails:
  * VB_ELIMIT naming the file and the bytes needed. */
 TEST(test_memory_refused) {
@@ -776,18 +785,13 @@ TEST(test_memory_refused) {
     memdir d;
     memdir_init(&d);
     memdir_add(&d, "s.vmdk", img.data, img.size);
-    char want[VB_DETAIL_MAX];
 
     vb_source top;
     vb_opener opener;
     memdir_opener(&d, &opener);
     CHECK_ERR(memdir_source(&d, "s.vmdk", &top), 0);
     CHECK_ERR(vmdk_open(&disk, &top, "s.vmdk", &opener, NULL), VB_ELIMIT);
-    snprintf(want, sizeof(want),
-             "s.vmdk: a compressed (streamOptimized) extent needs %zu bytes of buffers, but no "
-             "allocator was given",
-             (size_t)VMDK_STREAM_BUFFER_BYTES);
-    CHECK_STR(vmdk_detail(&disk), want);
+    CHECK_STR(vmdk_detail(&disk), buffers_detail("but no allocator was given"));
     vmdk_close(&disk);
     memdir_source_free(&top);
     CHECK_U64(d.opens, d.closes);
@@ -797,11 +801,8 @@ TEST(test_memory_refused) {
     l.fail = VB_ELIMIT;
     test_disk td;
     CHECK_ERR(td_open(&td, &d, "s.vmdk", &o), VB_ELIMIT);
-    snprintf(want, sizeof(want),
-             "s.vmdk: a compressed (streamOptimized) extent needs %zu bytes of buffers, and the "
-             "allocator could not provide them (limit exceeded)",
-             (size_t)VMDK_STREAM_BUFFER_BYTES);
-    CHECK_STR(vmdk_detail(td.disk), want);
+    CHECK_STR(vmdk_detail(td.disk),
+              buffers_detail("and the allocator could not provide them (limit exceeded)"));
     td_close(&td);
     CHECK_U64(l.allocs, 1);
     CHECK_U64(l.frees, 0);
@@ -810,11 +811,8 @@ TEST(test_memory_refused) {
     o = lender_options(&l);
     l.give_null = true;
     CHECK_ERR(td_open(&td, &d, "s.vmdk", &o), VB_ELIMIT);
-    snprintf(want, sizeof(want),
-             "s.vmdk: a compressed (streamOptimized) extent needs %zu bytes of buffers, and the "
-             "allocator could not provide them (no memory returned)",
-             (size_t)VMDK_STREAM_BUFFER_BYTES);
-    CHECK_STR(vmdk_detail(td.disk), want);
+    CHECK_STR(vmdk_detail(td.disk),
+              buffers_detail("and the allocator could not provide them (no memory returned)"));
     td_close(&td);
     free(l.block);
 
