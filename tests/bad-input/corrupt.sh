@@ -125,18 +125,17 @@ expect_status missing-extent 1 "ENOTFOUND" "$V" cat "$img"
 img=$(flat short-extent) # extent line says more sectors than the file holds
 truncate -s -512 "$OUT/short-extent/short-extent-flat.vmdk"
 expect_status short-extent 1 "ETRUNCATED" "$V" cat "$img"
-img=$(flat noquote)
-sed -i 's/^RW \([0-9]*\) FLAT "\(.*\)" 0$/RW \1 FLAT "\2 0/' "$img"
-expect_status noquote 1 "EDESCRIPTOR" "$V" cat "$img"
-img=$(flat badtype)
-sed -i 's/ FLAT / FROB /' "$img"
-expect_status badtype 1 "EDESCRIPTOR" "$V" cat "$img"
-img=$(flat badsize)
-sed -i 's/^RW [0-9]* /RW 12x4 /' "$img"
-expect_status badsize 1 "EDESCRIPTOR" "$V" cat "$img"
-img=$(flat noextents)
-sed -i '/^RW /d' "$img"
-expect_status noextents 1 "EDESCRIPTOR" "$V" cat "$img"
+# name, then the sed script that breaks the descriptor: EDESCRIPTOR each.
+while read -r name script <&3; do
+    img=$(flat "$name")
+    sed -i "$script" "$img"
+    expect_status "$name" 1 "EDESCRIPTOR" "$V" cat "$img"
+done 3<<'EDITS'
+noquote s/^RW \([0-9]*\) FLAT "\(.*\)" 0$/RW \1 FLAT "\2 0/
+badtype s/ FLAT / FROB /
+badsize s/^RW [0-9]* /RW 12x4 /
+noextents /^RW /d
+EDITS
 # A sparse extent whose line disagrees with its header's capacity.
 d="$OUT/sparse-size"
 mkdir -p "$d"

@@ -13,6 +13,17 @@
 set -euo pipefail
 BENCH_ROUNDS=${BENCH_ROUNDS:-3}
 
+# The ~512 MiB raw bench disk 10-sparse.sh makes; the later rows read it.
+BENCH_RAW="$BENCH_OUT/usrlib.raw"
+
+# bench_need_raw: ends the row group when BENCH_RAW is missing.
+bench_need_raw() {
+    [ -e "$BENCH_RAW" ] || {
+        echo "bench: $BENCH_RAW is missing (10-sparse.sh makes it)" >&2
+        exit 1
+    }
+}
+
 _labels=()
 _cmds=()
 _stats=()

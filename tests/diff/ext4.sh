@@ -13,20 +13,6 @@ src="$imgs/src"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 
-# expect_get NAME IMAGE@PART PATH FILE
-expect_get() {
-    local name=$1 where=$2 path=$3 file=$4
-    set +e
-    "$VMDK" get "$where" "$path" 2>"$OUT/$name.err" | "$STREAMCMP" "$file" 2>"$OUT/$name.cmp"
-    local st=("${PIPESTATUS[@]}")
-    set -e
-    if [ "${st[0]}" -ne 0 ] || [ "${st[1]}" -ne 0 ]; then
-        fail "$name: get $path (exit ${st[0]}): $(head -c 300 "$OUT/$name.err" "$OUT/$name.cmp")"
-    else
-        pass
-    fi
-}
-
 # ---- a GPT disk: 1 FAT16 (ESP), 2 ext4 "root" holding /boot ---------------
 for fmt in monolithicSparse streamOptimized; do
     img="$OUT/disk-$fmt.vmdk"

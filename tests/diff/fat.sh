@@ -14,20 +14,6 @@ src="$OUT/img/src"
 FORMATS=(monolithicSparse twoGbMaxExtentFlat streamOptimized)
 [ -n "${EXTRA_SUBFORMATS:-}" ] && FORMATS+=($EXTRA_SUBFORMATS)
 
-# expect_get NAME IMAGE@PART PATH FILE
-expect_get() {
-    local name=$1 where=$2 path=$3 file=$4
-    set +e
-    "$VMDK" get "$where" "$path" 2>"$OUT/$name.err" | "$STREAMCMP" "$file" 2>"$OUT/$name.cmp"
-    local st=("${PIPESTATUS[@]}")
-    set -e
-    if [ "${st[0]}" -ne 0 ] || [ "${st[1]}" -ne 0 ]; then
-        fail "$name: get $path (exit ${st[0]}): $(head -c 300 "$OUT/$name.err" "$OUT/$name.cmp")"
-    else
-        pass
-    fi
-}
-
 # The listing every FAT volume of mkimages-partfs.sh shows at its root:
 # "d|- size name" lines, sorted.
 root_listing() {

@@ -96,6 +96,45 @@ expect_cat() {
     fi
 }
 
+# same_bytes NAME CMD FILE: CMD's stdout equals FILE.
+same_bytes() {
+    local name=$1 cmd=$2 file=$3
+    if ! bash -c "set -o pipefail; $cmd" 2>"$OUT/$name.err" | "$STREAMCMP" "$file" 2>/dev/null; then
+        fail "$name: $cmd differs from $(basename "$file"): $(head -c 300 "$OUT/$name.err")"
+    else
+        pass
+    fi
+}
+
+# expect_range NAME IMAGE REF OFFSET LENGTH [vmdk cat options...]: `vmdk cat
+# --offset OFFSET --length LENGTH` equals those bytes of REF.
+expect_range() {
+    local name=$1 img=$2 ref=$3 off=$4 len=$5
+    shift 5
+    same_bytes "$name" "'$VMDK' cat '$img' --offset $off --length $len${*:+ $*}" \
+        <(tail -c +$((off + 1)) "$ref" | head -c "$len")
+}
+
+# info_has NAME IMAGE TEXT: `vmdk info` mentions TEXT.
+info_has() {
+    if "$VMDK" info "$2" 2>&1 | grep -qF -- "$3"; then pass; else fail "$1: vmdk info lacks '$3'"; fi
+}
+
+# expect_get NAME IMAGE[@PART] PATH FILE: `vmdk get` must succeed and equal FILE
+# byte for byte.
+expect_get() {
+    local name=$1 where=$2 path=$3 file=$4
+    set +e
+    "$VMDK" get "$where" "$path" 2>"$OUT/$name.err" | "$STREAMCMP" "$file" 2>"$OUT/$name.cmp"
+    local st=("${PIPESTATUS[@]}")
+    set -e
+    if [ "${st[0]}" -ne 0 ] || [ "${st[1]}" -ne 0 ]; then
+        fail "$name: get $path (exit ${st[0]}): $(head -c 300 "$OUT/$name.err" "$OUT/$name.cmp")"
+    else
+        pass
+    fi
+}
+
 # le64 FILE OFFSET: the little-endian u64 at byte OFFSET of FILE.
 le64() { od -An -t u8 -j "$2" -N 8 "$1" | tr -d ' '; }
 

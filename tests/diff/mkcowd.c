@@ -52,17 +52,13 @@ int main(int argc, char **argv) {
         for (uint64_t g = (uint64_t)parity; g < grains; g += 2)
             if (!all_zero(raw + g * grain * 512, grain * 512))
                 sb_put(&b, g, raw + g * grain * 512);
-    uint8_t *img;
     size_t img_size;
-    sparse_layout layout;
-    sb_finish(&b, &img, &img_size, &layout);
+    uint8_t *img = sb_finish_file(&b, &img_size);
     FILE *out = fopen(argv[3], "wb");
     if (!out || fwrite(img, 1, img_size, out) != img_size || fclose(out) != 0) {
         perror(argv[3]);
         return 1;
     }
-    sb_free(&b);
-    sb_free_layout(&layout);
     free(img);
     free(raw);
     return 0;

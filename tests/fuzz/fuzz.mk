@@ -52,7 +52,7 @@ $(FUZZ_DIR)/obj/libcore.a: $(FUZZ_CORE_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-FUZZ_HELPER_SRCS := tests/fuzz/fuzz_util.c tests/unit/memdir.c tests/unit/vmdk_image.c
+FUZZ_HELPER_SRCS := tests/fuzz/fuzz_util.c tests/unit/memdir.c tests/unit/memdir_sparse.c tests/unit/vmdk_image.c
 FUZZ_HELPER_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_HELPER_SRCS))
 $(FUZZ_DIR)/obj/tests/%.o: tests/%.c $(wildcard tests/unit/*.h tests/fuzz/*.h) $(CORE_HDRS) | $(BUILD)/.deps-test
 	@mkdir -p $(@D)

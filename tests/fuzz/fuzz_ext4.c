@@ -30,13 +30,7 @@ static ext4_fs fs;
 static fs_volume vol;
 static uint8_t buf[70000];
 
-typedef struct walk_state {
-    unsigned entries;
-    uint64_t budget;
-    fuzz_rng rng;
-} walk_state;
-
-static void read_file(walk_state *st, const char *path) {
+static void read_file(fuzz_walk *st, const char *path) {
     ext4_file file;
     vb_source src;
     int r = ext4_lookup(&fs, path, &file, &src);
@@ -47,25 +41,10 @@ static void read_file(walk_state *st, const char *path) {
     uint64_t off = 0;
     if (src.size > st->budget && st->budget > 0) /* jump somewhere in a big file */
         off = fuzz_rng_below(&st->rng, src.size - st->budget + 1);
-    while (off < src.size && st->budget > 0) {
-        size_t len = 1 + (size_t)fuzz_rng_below(&st->rng, sizeof(buf));
-        if (len > src.size - off)
-            len = (size_t)(src.size - off);
-        if (len > st->budget)
-            len = (size_t)st->budget;
-        r = src.read(src.ctx, off, buf, len);
-        FUZZ_ASSERT(r <= 0);
-        if (r)
-            break;
-        st->budget -= len;
-        off += len;
-    }
-    FUZZ_ASSERT(vb_source_read(&src, src.size, buf, 1) == VB_ERANGE);
-    if (src.size > 0 && st->budget > 0)
-        (void)vb_source_read(&src, src.size - 1, buf, 1);
+    fuzz_walk_read(st, &src, off, buf, sizeof(buf));
 }
 
-static void walk(walk_state *st, const char *path, unsigned depth) {
+static void walk(fuzz_walk *st, const char *path, unsigned depth) {
     static ext4_dir dirs[MAX_DEPTH + 1];
     ext4_dir *dir = &dirs[depth];
     int r = ext4_opendir(&fs, path, dir);
@@ -109,10 +88,8 @@ static void run_volume(const uint8_t *data, size_t size, uint64_t volume_size) {
         FUZZ_ASSERT(strlen(fs.label) < sizeof(fs.label));
         FUZZ_ASSERT(fs.block_size >= 1024 && fs.block_size <= 65536);
         FUZZ_ASSERT(fs.block_count << fs.block_shift <= volume_size);
-        walk_state st;
-        st.entries = 0;
-        st.budget = READ_BUDGET;
-        fuzz_rng_init(&st.rng, data, size);
+        fuzz_walk st;
+        fuzz_walk_init(&st, data, size, READ_BUDGET);
         walk(&st, "", 0);
         static const char *const fixed[] = {
             "boot/vmlinuz",

@@ -26,13 +26,7 @@
 static fat_fs fs;
 static uint8_t buf[70000];
 
-typedef struct walk_state {
-    unsigned entries;
-    uint64_t budget;
-    fuzz_rng rng;
-} walk_state;
-
-static void read_file(walk_state *st, const char *path, const fat_dirent *want) {
+static void read_file(fuzz_walk *st, const char *path, const fat_dirent *want) {
     fat_file file;
     vb_source src;
     int r = fat_lookup(&fs, path, &file, &src);
@@ -41,24 +35,10 @@ static void read_file(walk_state *st, const char *path, const fat_dirent *want) 
         return;
     if (want)
         FUZZ_ASSERT(!want->is_dir);
-    uint64_t off = 0;
-    while (off < src.size && st->budget > 0) {
-        size_t len = 1 + (size_t)fuzz_rng_below(&st->rng, sizeof(buf));
-        if (len > src.size - off)
-            len = (size_t)(src.size - off);
-        if (len > st->budget)
-            len = (size_t)st->budget;
-        if (src.read(src.ctx, off, buf, len) != 0)
-            break;
-        st->budget -= len;
-        off += len;
-    }
-    FUZZ_ASSERT(vb_source_read(&src, src.size, buf, 1) == VB_ERANGE);
-    if (src.size > 0 && st->budget > 0)
-        (void)vb_source_read(&src, src.size - 1, buf, 1);
+    fuzz_walk_read(st, &src, 0, buf, sizeof(buf));
 }
 
-static void walk(walk_state *st, const char *path, unsigned depth) {
+static void walk(fuzz_walk *st, const char *path, unsigned depth) {
     fat_dir dir;
     int r = fat_opendir(&fs, path, &dir);
     FUZZ_ASSERT(r <= 0);
@@ -97,10 +77,8 @@ static void run_volume(const uint8_t *data, size_t size, uint64_t volume_size) {
     if (r)
         return;
     FUZZ_ASSERT(strlen(fs.label) < sizeof(fs.label));
-    walk_state st;
-    st.entries = 0;
-    st.budget = READ_BUDGET;
-    fuzz_rng_init(&st.rng, data, size);
+    fuzz_walk st;
+    fuzz_walk_init(&st, data, size, READ_BUDGET);
     walk(&st, "", 0);
     static const char *const fixed[] = {
         "KERNEL", "/EFI/BOOT/BOOTX64.EFI", "boot\\vmlinuz", "./hello.txt", "a/../b", "", "/",

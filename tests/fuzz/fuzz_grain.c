@@ -26,10 +26,6 @@ static char detail[VB_DETAIL_MAX];
 
 #define STEPS 64
 
-static void add_file(void *ctx, const char *name, const uint8_t *bytes, size_t n) {
-    memdir_add(ctx, name, bytes, n);
-}
-
 static void walk(uint64_t cap) {
     uint64_t off = 0;
     for (int i = 0; i < STEPS && off < cap; i++) {
@@ -67,8 +63,7 @@ static void walk(uint64_t cap) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     memdir dir;
-    memdir_init(&dir);
-    fuzz_split(data, size, "disk.vmdk", add_file, &dir);
+    fuzz_split_memdir(&dir, data, size, "disk.vmdk");
     vmdk_open_options opts = {false, false};
     fuzz_allocator_init(&opts.memory);
     vb_source top;

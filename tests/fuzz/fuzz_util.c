@@ -25,6 +25,31 @@ uint64_t fuzz_rng_below(fuzz_rng *rng, uint64_t n) {
     return fuzz_rng_next(rng) % n;
 }
 
+void fuzz_walk_init(fuzz_walk *w, const uint8_t *data, size_t size, uint64_t budget) {
+    w->entries = 0;
+    w->budget = budget;
+    fuzz_rng_init(&w->rng, data, size);
+}
+
+void fuzz_walk_read(fuzz_walk *w, const vb_source *src, uint64_t off, uint8_t *buf, size_t len) {
+    while (off < src->size && w->budget > 0) {
+        size_t n = 1 + (size_t)fuzz_rng_below(&w->rng, len);
+        if (n > src->size - off)
+            n = (size_t)(src->size - off);
+        if (n > w->budget)
+            n = (size_t)w->budget;
+        int r = src->read(src->ctx, off, buf, n);
+        FUZZ_ASSERT(r <= 0);
+        if (r)
+            break;
+        w->budget -= n;
+        off += n;
+    }
+    FUZZ_ASSERT(vb_source_read(src, src->size, buf, 1) == VB_ERANGE);
+    if (src->size > 0 && w->budget > 0)
+        (void)vb_source_read(src, src->size - 1, buf, 1);
+}
+
 /* Core reads through vb_source_read(), which range-checks: a read that
  * reaches past the size here means some path bypassed it (a finding). */
 static int zsource_read(void *ctx, uint64_t offset, void *buf, size_t len) {
@@ -79,6 +104,15 @@ size_t fuzz_split(const uint8_t *data, size_t size, const char *top_name,
         name[n] = '\0';
         p = nl ? nl + 1 : end;
     }
+}
+
+static void split_add(void *ctx, const char *name, const uint8_t *bytes, size_t n) {
+    memdir_add(ctx, name, bytes, n);
+}
+
+size_t fuzz_split_memdir(memdir *d, const uint8_t *data, size_t size, const char *top_name) {
+    memdir_init(d);
+    return fuzz_split(data, size, top_name, split_add, d);
 }
 
 unsigned long fuzz_allocations_outstanding;

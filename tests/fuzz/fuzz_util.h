@@ -1,7 +1,8 @@
 /* fuzz_util.h: helpers shared by the libFuzzer harnesses of tests/fuzz/:
  * a deterministic random stream derived from the input, a byte source that
  * reads as zeros past the end of the input (so a few-KB seed can stand for
- * a large disk), and the multi-file input format of fuzz_vmdk.
+ * a large disk), bounded filesystem walks, and the multi-file input
+ * format of fuzz_vmdk.
  *
  * The harnesses are built twice: with clang's libFuzzer (the fuzzers) and
  * with gcc against replay_main.c (replaying the committed corpus and
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include "lib/alloc.h"
 #include "lib/source.h"
+#include "memdir.h"
 
 /* A harness invariant that does not hold: print and abort (a finding). */
 #define FUZZ_ASSERT(cond)                                                                          \
@@ -48,6 +50,22 @@ typedef struct fuzz_zsource {
 void fuzz_zsource_init(fuzz_zsource *z, const uint8_t *data, size_t len, uint64_t size,
                        vb_source *ret_source);
 
+/* A bounded walk of a filesystem (fuzz_ext4, fuzz_fat): entries visited
+ * so far, bytes it may still read, and its random stream (from the input). */
+typedef struct fuzz_walk {
+    unsigned entries;
+    uint64_t budget;
+    fuzz_rng rng;
+} fuzz_walk;
+
+void fuzz_walk_init(fuzz_walk *w, const uint8_t *data, size_t size, uint64_t budget);
+
+/* Reads a file source from off in random chunk sizes (1 to len bytes into
+ * buf) while the budget lasts, up to the first failing read (each returns
+ * 0 or a negative error); then a read at its end must be VB_ERANGE, and
+ * its last byte is read. */
+void fuzz_walk_read(fuzz_walk *w, const vb_source *src, uint64_t off, uint8_t *buf, size_t len);
+
 /* An allocator over malloc/free (what core borrows: streamOptimized
  * buffers) that checks each free against its allocation and counts the
  * blocks not given back, so a harness can assert that close releases
@@ -65,5 +83,8 @@ extern unsigned long fuzz_allocations_outstanding;
 size_t fuzz_split(const uint8_t *data, size_t size, const char *top_name,
                   void (*add)(void *ctx, const char *name, const uint8_t *bytes, size_t n),
                   void *ctx);
+/* A new memdir d holding the files of a multi-file input (fuzz_vmdk,
+ * fuzz_grain); release with memdir_free. */
+size_t fuzz_split_memdir(memdir *d, const uint8_t *data, size_t size, const char *top_name);
 
 #endif

@@ -32,10 +32,6 @@ static uint8_t cmp[4096];
 #define READ_BUDGET (2u * 1024u * 1024u)
 #define MAP_RUNS    128
 
-static void add_file(void *ctx, const char *name, const uint8_t *bytes, size_t n) {
-    memdir_add(ctx, name, bytes, n);
-}
-
 typedef struct check_count {
     unsigned problems;
     int first;
@@ -130,8 +126,7 @@ static void exercise_map(uint64_t cap) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     memdir dir;
-    memdir_init(&dir);
-    fuzz_split(data, size, "disk.vmdk", add_file, &dir);
+    fuzz_split_memdir(&dir, data, size, "disk.vmdk");
     vmdk_open_options opts = {false, false};
     fuzz_allocator_init(&opts.memory);
     memdir_file *of = memdir_find(&dir, ".opts");

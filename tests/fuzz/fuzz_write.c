@@ -16,9 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fuzz_util.h"
-#include "memdir.h"
+#include "memdir_sparse.h"
 #include "vmdk/vmdk_write.h"
-#include "vmdk_image.h"
 
 #define CAP_SECTORS 256u /* 128 KiB */
 #define CAP_BYTES   (CAP_SECTORS * 512u)
@@ -32,21 +31,7 @@ static void add_sparse(memdir *d, const char *name, const char *desc, uint32_t f
                        unsigned every, uint64_t seed) {
     sparse_spec spec = {IMG_KDMV, CAP_SECTORS, GRAIN, 4, 1, flags | VMDK_FLAG_REDUNDANT_GD,
                         true,     desc,        0};
-    sparse_builder b;
-    uint8_t grain[GRAIN * 512];
-    sb_init(&b, &spec);
-    for (uint64_t g = 0; every && g < CAP_SECTORS / GRAIN; g += every) {
-        pattern_fill(grain, sizeof(grain), seed, g * sizeof(grain));
-        sb_put(&b, g, grain);
-    }
-    uint8_t *img;
-    size_t size;
-    sparse_layout layout;
-    sb_finish(&b, &img, &size, &layout);
-    memdir_add(d, name, img, size);
-    free(img);
-    sb_free_layout(&layout);
-    sb_free(&b);
+    memdir_sparse_add_every(d, name, &spec, 0, every, seed);
 }
 
 #define DESC(cid, pcid, extra, ext)                                                                \

@@ -76,12 +76,7 @@ static uint8_t *sparse(const sparse_spec *spec, const int *data, const int *zero
     }
     for (int i = 0; zero && zero[i] >= 0; i++)
         sb_put_zero(&b, (uint64_t)zero[i]);
-    uint8_t *img;
-    sparse_layout layout;
-    sb_finish(&b, &img, ret_n, &layout);
-    sb_free(&b);
-    sb_free_layout(&layout);
-    return img;
+    return sb_finish_file(&b, ret_n);
 }
 
 static const char *text(const char *fmt, ...) {

@@ -10,6 +10,7 @@
 #include "discover/osrel.h"
 #include "discover/pe.h"
 #include "host_source.h"
+#include "image_files.h"
 #include "lib/source.h"
 #include "lib/util.h"
 #include "test.h"
@@ -282,12 +283,9 @@ static discover_ctx ctx;
 static discover_result found;
 
 static void discover_file(const char *name) {
-    char path[512];
-    const char *dir = getenv("VB_DISCOVER_IMAGES");
-    snprintf(path, sizeof(path), "%s/%s", dir ? dir : "build/tests/images/discover", name);
     vb_source src;
     memset(&found, 0, sizeof(found));
-    CHECK_ERR(host_source_open(path, &src), 0);
+    CHECK_ERR(host_source_open(DISCOVER_IMAGE(name), &src), 0);
     if (src.ctx) {
         CHECK_ERR(discover_disk(&ctx, &src, name, &found), 0);
         host_source_close(&src);
@@ -299,94 +297,93 @@ static const discover_entry *entry(uint32_t i) {
     return i < found.count ? &found.entries[i] : &none;
 }
 
-/* What the image holds for this machine: BLS entries with another
+/* An entry discover_disk must list: the id always; title, partition and
+ * options when set; path (linux_path or efi_path, by kind) set means kind
+ * and path are checked, and for a kernel the one initrd (NULL: none). */
+typedef struct want_entry {
+    const char *id, *title;
+    discover_kind kind;
+    const char *path;
+    uint32_t partition;
+    const char *initrd, *options;
+} want_entry;
+
+/* What gpt.img holds for this machine: BLS entries with another
  * `architecture`, UKIs and fallback loaders for another machine are skipped
  * (the image's test entries and UKI are x64; its "arm" entry is aa64). */
-#if defined(__aarch64__)
-TEST(test_discover_gpt) {
-    discover_file("gpt.img");
-    static const char *const ids[] = {
-        "gpt.img/b-sorted", "gpt.img/ver-6.10", "gpt.img/ver-6.9",
-        "gpt.img/plain",    "gpt.img/arm",      "gpt.img/debian",
-    };
-    CHECK_U64(found.count, VB_ARRAY_SIZE(ids));
-    for (uint32_t i = 0; i < VB_ARRAY_SIZE(ids); i++)
-        CHECK_STR(entry(i)->id, ids[i]);
-    CHECK_STR(entry(0)->title, "Sorted first (gpt.img)");
-    CHECK_STR(entry(5)->title, "Test OS 1.0 (gpt.img)");
-    /* The x64 UKI is not a usable UKI here either way; the broken one is
-     * reported as on x64. */
-    static const char *const problems[] = {
-        "gpt.img: partition 1: /loader/entries/broken.conf: has neither 'linux' nor 'efi'",
-        "gpt.img: partition 1: /loader/entries/missing.conf: linux /no-such-kernel not found",
-        "gpt.img: partition 1: /EFI/Linux/short.efi: not a usable UKI: PE header at 128 is past "
-        "the end (100 bytes)",
-    };
-    CHECK_U64(found.problem_count, VB_ARRAY_SIZE(problems));
-    for (uint32_t i = 0; i < VB_ARRAY_SIZE(problems) && i < found.problem_count; i++)
-        CHECK_STR(found.problems[i], problems[i]);
-}
-#else
-TEST(test_discover_gpt) {
-    discover_file("gpt.img");
-    static const char *const ids[] = {
-        "gpt.img/b-sorted", "gpt.img/uki/linux.efi", "gpt.img/ver-6.10", "gpt.img/ver-6.9",
-        "gpt.img/plain",    "gpt.img/debian",        "gpt.img/efi",
-    };
-    CHECK_U64(found.count, VB_ARRAY_SIZE(ids));
-    for (uint32_t i = 0; i < VB_ARRAY_SIZE(ids); i++)
-        CHECK_STR(entry(i)->id, ids[i]);
-    const discover_entry *e = entry(0);
-    CHECK_STR(e->title, "Sorted first (gpt.img)");
-    CHECK_U64(e->kind, DISCOVER_KERNEL);
-    CHECK_U64(e->partition, 1);
-    CHECK_STR(e->linux_path, "/vmlinuz");
-    CHECK_U64(e->initrd_count, 1);
-    CHECK_STR(e->initrds[0], "/initrd.img");
-    CHECK_STR(e->options, "console=ttyS0 quiet");
-    e = entry(1);
-    CHECK_STR(e->title, "Test UKI 42 (gpt.img)");
-    CHECK_U64(e->kind, DISCOVER_EFI);
-    CHECK_STR(e->efi_path, "/EFI/Linux/linux.efi");
-    e = entry(4);
-    CHECK_STR(e->title, "plain (gpt.img)");
-    e = entry(5);
-    CHECK_STR(e->title, "Test OS 1.0 (gpt.img)");
-    CHECK_U64(e->partition, 2);
-    CHECK_STR(e->linux_path, "/boot/vmlinuz");
-    CHECK_U64(e->initrd_count, 0);
-    CHECK_STR(e->options, "root=PARTUUID=3f8c2e56-2b1a-4c7d-9e0f-a1b2c3d4e5f6 ro");
-    e = entry(6);
-    CHECK_STR(e->title, "EFI\\BOOT\\BOOTX64.EFI (gpt.img)");
-    CHECK_STR(e->efi_path, "/EFI/BOOT/BOOTX64.EFI");
-    /* The ext4 root's own BLS entry: /boot/loader/entries, paths under /boot. */
-    static const char *const problems[] = {
-        "gpt.img: partition 1: /loader/entries/broken.conf: has neither 'linux' nor 'efi'",
-        "gpt.img: partition 1: /loader/entries/missing.conf: linux /no-such-kernel not found",
-        "gpt.img: partition 1: /EFI/Linux/short.efi: not a usable UKI: PE header at 128 is past "
-        "the end (100 bytes)",
-    };
-    CHECK_U64(found.problem_count, VB_ARRAY_SIZE(problems));
-    for (uint32_t i = 0; i < VB_ARRAY_SIZE(problems) && i < found.problem_count; i++)
-        CHECK_STR(found.problems[i], problems[i]);
-}
+static const want_entry gpt_entries[] = {
+    {"gpt.img/b-sorted", "Sorted first (gpt.img)", DISCOVER_KERNEL, "/vmlinuz", 1, "/initrd.img",
+     "console=ttyS0 quiet"},
+#if !defined(__aarch64__)
+    {"gpt.img/uki/linux.efi", "Test UKI 42 (gpt.img)", DISCOVER_EFI, "/EFI/Linux/linux.efi"},
 #endif
+    {"gpt.img/ver-6.10"},
+    {"gpt.img/ver-6.9"},
+    {"gpt.img/plain", "plain (gpt.img)"},
+#if defined(__aarch64__)
+    {"gpt.img/arm"},
+#endif
+    /* The ext4 root's own BLS entry: /boot/loader/entries, paths under /boot. */
+    {"gpt.img/debian", "Test OS 1.0 (gpt.img)", DISCOVER_KERNEL, "/boot/vmlinuz", 2, NULL,
+     "root=PARTUUID=3f8c2e56-2b1a-4c7d-9e0f-a1b2c3d4e5f6 ro"},
+#if !defined(__aarch64__)
+    {"gpt.img/efi", "EFI\\BOOT\\BOOTX64.EFI (gpt.img)", DISCOVER_EFI, "/EFI/BOOT/BOOTX64.EFI"},
+#endif
+};
+
+/* The same on both machines: the x64 UKI is not a usable UKI on aa64
+ * either way; the broken one is reported as on x64. */
+static const char *const gpt_problems[] = {
+    "gpt.img: partition 1: /loader/entries/broken.conf: has neither 'linux' nor 'efi'",
+    "gpt.img: partition 1: /loader/entries/missing.conf: linux /no-such-kernel not found",
+    "gpt.img: partition 1: /EFI/Linux/short.efi: not a usable UKI: PE header at 128 is past "
+    "the end (100 bytes)",
+};
+
+static void check_entry(const discover_entry *e, const want_entry *w) {
+    CHECK_STR(e->id, w->id);
+    if (w->title)
+        CHECK_STR(e->title, w->title);
+    if (w->partition)
+        CHECK_U64(e->partition, w->partition);
+    if (w->options)
+        CHECK_STR(e->options, w->options);
+    if (!w->path)
+        return;
+    CHECK_U64(e->kind, w->kind);
+    if (w->kind == DISCOVER_EFI) {
+        CHECK_STR(e->efi_path ? e->efi_path : "(null)", w->path);
+        return;
+    }
+    CHECK_STR(e->linux_path ? e->linux_path : "(null)", w->path);
+    CHECK_U64(e->initrd_count, w->initrd ? 1 : 0);
+    if (w->initrd && e->initrd_count)
+        CHECK_STR(e->initrds[0], w->initrd);
+}
+
+TEST(test_discover_gpt) {
+    discover_file("gpt.img");
+    CHECK_U64(found.count, VB_ARRAY_SIZE(gpt_entries));
+    for (uint32_t i = 0; i < VB_ARRAY_SIZE(gpt_entries); i++)
+        check_entry(entry(i), &gpt_entries[i]);
+    CHECK_U64(found.problem_count, VB_ARRAY_SIZE(gpt_problems));
+    for (uint32_t i = 0; i < VB_ARRAY_SIZE(gpt_problems) && i < found.problem_count; i++)
+        CHECK_STR(found.problems[i], gpt_problems[i]);
+}
+
+/* Without sort-keys, by file name, newest (greatest) first; the root's
+ * entry is looked up under /boot on a filesystem that is not an ESP. */
+static const want_entry mbr_entries[] = {
+    {"mbr.img/root-entry", NULL, DISCOVER_KERNEL, "/boot/vmlinuz-x", 2, "/boot/initrd-x",
+     "root=/dev/sda2"},
+    {"mbr.img/esp-entry", NULL, DISCOVER_KERNEL, "/k", 1},
+};
 
 TEST(test_discover_mbr_and_root_bls) {
     discover_file("mbr.img");
-    /* Without sort-keys, by file name, newest (greatest) first. */
-    CHECK_U64(found.count, 2);
-    CHECK_STR(entry(0)->id, "mbr.img/root-entry");
-    CHECK_U64(entry(0)->partition, 2);
-    /* Looked up under /boot on a filesystem that is not an ESP. */
-    CHECK_STR(entry(0)->linux_path, "/boot/vmlinuz-x");
-    CHECK_U64(entry(0)->initrd_count, 1);
-    if (entry(0)->initrd_count)
-        CHECK_STR(entry(0)->initrds[0], "/boot/initrd-x");
-    CHECK_STR(entry(0)->options, "root=/dev/sda2");
-    CHECK_STR(entry(1)->id, "mbr.img/esp-entry");
-    CHECK_U64(entry(1)->partition, 1);
-    CHECK_STR(entry(1)->linux_path, "/k");
+    CHECK_U64(found.count, VB_ARRAY_SIZE(mbr_entries));
+    for (uint32_t i = 0; i < VB_ARRAY_SIZE(mbr_entries); i++)
+        check_entry(entry(i), &mbr_entries[i]);
     CHECK_U64(found.problem_count, 0);
     /* No partition table, no filesystem: nothing, no problem. */
     discover_file("empty.img");

@@ -8,6 +8,7 @@
 #include "fs/ext4.h"
 #include "fs/ext4_impl.h"
 #include "host_source.h"
+#include "image_files.h"
 #include "test.h"
 #include "lib/util.h"
 
@@ -70,35 +71,13 @@ static const struct {
 };
 
 static const char *image_path(const char *name) {
-    static char path[4096];
-    const char *dir = getenv("VB_EXT4_IMAGES");
-    snprintf(path, sizeof(path), "%s/%s", dir ? dir : "build/tests/images/ext4", name);
-    return path;
-}
-
-static uint8_t *load_file(const char *path, size_t *ret_size) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "cannot open %s (run `make unit-tests` to build the images)\n", path);
-        exit(2);
-    }
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *buf = malloc(size > 0 ? (size_t)size : 1);
-    if (!buf || fread(buf, 1, (size_t)size, f) != (size_t)size) {
-        fprintf(stderr, "cannot read %s\n", path);
-        exit(2);
-    }
-    fclose(f);
-    *ret_size = (size_t)size;
-    return buf;
+    return EXT4_IMAGE(name);
 }
 
 static uint8_t *load_source(const char *name, size_t *size) {
     char path[600];
     snprintf(path, sizeof(path), "src/%s", name);
-    return load_file(image_path(path), size);
+    return image_files_load(image_path(path), size);
 }
 
 static ext4_fs fs;
@@ -477,7 +456,7 @@ static void load_copy(const char *name) {
     }
     if (!pristine[k].name) {
         pristine[k].name = name;
-        pristine[k].data = load_file(image_path(name), &pristine[k].size);
+        pristine[k].data = image_files_load(image_path(name), &pristine[k].size);
     }
     if (!img || img_size != pristine[k].size) {
         free(img);

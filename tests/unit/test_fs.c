@@ -5,18 +5,10 @@
 #include "fs/fs.h"
 #include "failsource.h"
 #include "host_source.h"
+#include "image_files.h"
 #include "part/part.h"
 #include "test.h"
 #include "lib/util.h"
-
-static const char *image(const char *env, const char *def, const char *name) {
-    static char path[4096];
-    const char *dir = getenv(env);
-    snprintf(path, sizeof(path), "%s/%s", dir ? dir : def, name);
-    return path;
-}
-#define PARTFS(n) image("VB_PARTFS_IMAGES", "build/tests/images/partfs", n)
-#define EXT4(n)   image("VB_EXT4_IMAGES", "build/tests/images/ext4", n)
 
 static fs_volume vol;
 static fs_file file;
@@ -65,13 +57,13 @@ static unsigned list_root(const char *must, bool must_dir) {
 TEST(test_fs_fat) {
     vb_source src;
     fs_dirent e;
-    CHECK_ERR(host_source_open(PARTFS("fat16.img"), &src), 0);
+    CHECK_ERR(host_source_open(PARTFS_IMAGE("fat16.img"), &src), 0);
     CHECK_ERR(fs_mount(&vol, &src), 0);
     CHECK_U64(vol.kind, FS_KIND_FAT);
     CHECK_STR(fs_kind_name(&vol), "FAT16");
-    check_file("HELLO.TXT", PARTFS("src/hello.txt"));
+    check_file("HELLO.TXT", PARTFS_IMAGE("src/hello.txt"));
     check_file("\\Long Folder Name\\sub dir\\data.bin",
-               PARTFS("src/Long Folder Name/sub dir/data.bin"));
+               PARTFS_IMAGE("src/Long Folder Name/sub dir/data.bin"));
     CHECK_ERR(fs_stat(&vol, "many", &e), 0);
     CHECK(e.is_dir && !e.is_symlink);
     CHECK_ERR(fs_stat(&vol, "big.bin", &e), 0);
@@ -85,12 +77,12 @@ TEST(test_fs_fat) {
 TEST(test_fs_ext4) {
     vb_source src;
     fs_dirent e;
-    CHECK_ERR(host_source_open(EXT4("ext4.img"), &src), 0);
+    CHECK_ERR(host_source_open(EXT4_IMAGE("ext4.img"), &src), 0);
     CHECK_ERR(fs_mount(&vol, &src), 0);
     CHECK_U64(vol.kind, FS_KIND_EXT4);
     CHECK_STR(fs_kind_name(&vol), "ext4");
-    check_file("/boot/vmlinuz", EXT4("src/boot/vmlinuz-6.1"));
-    check_file("initrd.img", EXT4("src/boot/initrd.img-6.1"));
+    check_file("/boot/vmlinuz", EXT4_IMAGE("src/boot/vmlinuz-6.1"));
+    check_file("initrd.img", EXT4_IMAGE("src/boot/initrd.img-6.1"));
     CHECK_ERR(fs_stat(&vol, "/vmlinuz", &e), 0);
     CHECK(!e.is_dir && !e.is_symlink);
     CHECK_U64(e.size, 3 * 1024 * 1024 + 17);
@@ -102,10 +94,10 @@ TEST(test_fs_ext4) {
     CHECK_STR(vb_err_name(fs_diag(&vol)->err), "ENOTFOUND");
     host_source_close(&src);
 
-    CHECK_ERR(host_source_open(EXT4("ext3-1k.img"), &src), 0);
+    CHECK_ERR(host_source_open(EXT4_IMAGE("ext3-1k.img"), &src), 0);
     CHECK_ERR(fs_mount(&vol, &src), 0);
     CHECK_STR(fs_kind_name(&vol), "ext3");
-    check_file("boot/vmlinuz", EXT4("src/boot/vmlinuz-6.1"));
+    check_file("boot/vmlinuz", EXT4_IMAGE("src/boot/vmlinuz-6.1"));
     host_source_close(&src);
 }
 
@@ -113,7 +105,7 @@ TEST(test_fs_gpt_disk) {
     static part_table table;
     vb_source disk, p;
     vb_slice slice;
-    CHECK_ERR(host_source_open(EXT4("disk.img"), &disk), 0);
+    CHECK_ERR(host_source_open(EXT4_IMAGE("disk.img"), &disk), 0);
     CHECK_ERR(part_read(&table, &disk, 0), 0);
     CHECK_U64(table.count, 2);
     if (table.count != 2)
@@ -121,13 +113,13 @@ TEST(test_fs_gpt_disk) {
     CHECK_ERR(part_open(part_find_index(&table, 1), &disk, &slice, &p), 0);
     CHECK_ERR(fs_mount(&vol, &p), 0);
     CHECK_STR(fs_kind_name(&vol), "FAT16");
-    check_file("hello.txt", EXT4("src/hello.txt"));
+    check_file("hello.txt", EXT4_IMAGE("src/hello.txt"));
     CHECK_ERR(part_open(part_find_label(&table, "root"), &disk, &slice, &p), 0);
     CHECK_ERR(fs_mount(&vol, &p), 0);
     CHECK_STR(fs_kind_name(&vol), "ext4");
     CHECK_STR(vol.u.ext4.label, "root");
-    check_file("/boot/vmlinuz", EXT4("src/boot/vmlinuz-6.1"));
-    check_file("/boot/initrd.img", EXT4("src/boot/initrd.img-6.1"));
+    check_file("/boot/vmlinuz", EXT4_IMAGE("src/boot/vmlinuz-6.1"));
+    check_file("/boot/initrd.img", EXT4_IMAGE("src/boot/initrd.img-6.1"));
     CHECK_U64(list_root("lost+found", true), 2);
     host_source_close(&disk);
 }

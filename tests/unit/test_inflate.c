@@ -559,21 +559,20 @@ static void mk_litlen_287(bitw *w) {
     fixed_lit(w, 256);
     bw_align(w);
 }
-static void mk_dist_30(bitw *w) {
+/* 'a', then a length-3 match whose distance symbol is `code`. */
+static void fixed_dist_symbol(bitw *w, unsigned code) {
     fixed_header(w, true);
     fixed_lit(w, 'a');
     fixed_lit(w, 257);
-    bw_code(w, 30, 5);
+    bw_code(w, code, 5);
     fixed_lit(w, 256);
     bw_align(w);
 }
+static void mk_dist_30(bitw *w) {
+    fixed_dist_symbol(w, 30);
+}
 static void mk_dist_31(bitw *w) {
-    fixed_header(w, true);
-    fixed_lit(w, 'a');
-    fixed_lit(w, 257);
-    bw_code(w, 31, 5);
-    fixed_lit(w, 256);
-    bw_align(w);
+    fixed_dist_symbol(w, 31);
 }
 static void mk_no_eob(bitw *w) {
     fixed_header(w, true);
@@ -659,26 +658,22 @@ static void precode_header(bitw *w, unsigned nlit_minus, unsigned ndist_minus,
     for (unsigned i = 0; i < 19; i++)
         bw_bits(w, pre[order[i]], 3);
 }
-static void mk_precode_incomplete(bitw *w) {
-    uint8_t pre[19] = {0};
-    pre[0] = 1;
-    pre[1] = 2;
+/* A dynamic header with these precode lengths, then zero bits. */
+static void precode_only(bitw *w, const uint8_t pre[19]) {
     precode_header(w, 0, 0, pre);
     bw_bits(w, 0, 32);
+}
+static void mk_precode_incomplete(bitw *w) {
+    static const uint8_t pre[19] = {[0] = 1, [1] = 2};
+    precode_only(w, pre);
 }
 static void mk_precode_oversubscribed(bitw *w) {
-    uint8_t pre[19] = {0};
-    pre[0] = 1;
-    pre[1] = 1;
-    pre[2] = 1;
-    precode_header(w, 0, 0, pre);
-    bw_bits(w, 0, 32);
+    static const uint8_t pre[19] = {[0] = 1, [1] = 1, [2] = 1};
+    precode_only(w, pre);
 }
 static void mk_precode_single(bitw *w) {
-    uint8_t pre[19] = {0};
-    pre[8] = 1;
-    precode_header(w, 0, 0, pre);
-    bw_bits(w, 0, 32);
+    static const uint8_t pre[19] = {[8] = 1};
+    precode_only(w, pre);
 }
 /* Precode: symbols 0..15 at 4 bits = complete; with 16/17/18 the precode
  * below gives 16,17,18 and 0..12 lengths 4 and 1..2 5 bits: simpler to use

@@ -222,6 +222,45 @@ static uint64_t gpt_last_lba(void) {
 /* Mutators: each damages the header at lba (and fixes CRCs or not). */
 typedef void (*gpt_mutator)(uint64_t lba);
 
+/* The simple damage: up to two header fields (4 or 8 bytes wide at off;
+ * width 0 ends the list) set to a value, then the CRCs fixed. */
+typedef struct gpt_field {
+    uint32_t off, width;
+    uint64_t value;
+} gpt_field;
+
+static void set_fields(uint64_t lba, const gpt_field *set) {
+    for (int k = 0; k < 2 && set[k].width; k++) {
+        uint8_t *p = gpt_disk + lba * 512 + set[k].off;
+        if (set[k].width == 4)
+            vb_put_le32(p, (uint32_t)set[k].value);
+        else
+            vb_put_le64(p, set[k].value);
+    }
+    gpt_fix_crcs(gpt_disk, gpt_disk_size, lba, 512);
+}
+
+/* Header fields: size 12, first usable LBA 40, entry array LBA 72, entry
+ * count 80, entry size 84. 2^25 entries x 128 bytes = 2^32: zero in 32-bit
+ * arithmetic. 16384 x 128 = 2 MiB: inside the disk, over
+ * VB_GPT_ARRAY_BYTES_MAX. */
+#define COUNT_OVERFLOW                                                                             \
+    {                                                                                              \
+        { 80, 4, 0x02000000 }                                                                      \
+    }
+#define COUNT_HUGE                                                                                 \
+    {                                                                                              \
+        {80, 4, 0xFFFFFFFF}, {                                                                     \
+            84, 4, 4096                                                                            \
+        }                                                                                          \
+    }
+#define OVER_LIMIT                                                                                 \
+    {                                                                                              \
+        {80, 4, 16384}, {                                                                          \
+            72, 8, 2                                                                               \
+        }                                                                                          \
+    }
+
 static void mut_header_crc(uint64_t lba) {
     gpt_disk[lba * 512 + 56] ^= 1; /* disk GUID byte, CRC left stale */
 }
@@ -236,44 +275,8 @@ static void mut_my_lba(uint64_t lba) {
     vb_put_le64(gpt_disk + lba * 512 + 24, lba + 7);
     gpt_fix_crcs(gpt_disk, gpt_disk_size, lba, 512);
 }
-static void mut_count_overflow(uint64_t lba) {
-    /* 2^25 entries x 128 bytes = 2^32: zero in 32-bit arithmetic. */
-    vb_put_le32(gpt_disk + lba * 512 + 80, 0x02000000);
-    gpt_fix_crcs(gpt_disk, gpt_disk_size, lba, 512);
-}
-static void mut_count_huge(uint64_t lba) {
-    vb_put_le32(gpt_disk + lba * 512 + 80, 0xFFFFFFFF);
-    vb_put_le32(gpt_disk + lba * 512 + 84, 4096);
-    gpt_fix_crcs(gpt_disk, gpt_disk_size, lba, 512);
-}
-static void mut_entry_size_odd(uint64_t lba) {
-    vb_put_le32(gpt_disk + lba * 512 + 84, 100);
-    gpt_fix_crcs(gpt_disk, gpt_disk_size, lba, 512);
-}
-static void mut_entry_size_zero(uint64_t lba) {
-    vb_put_le32(gpt_disk + lba * 512 + 84, 0);
-    gpt_fix_crcs(gpt_disk, gpt_disk_size, lba, 512);
-}
-static void mut_entry_size_big(uint64_t lba) {
-    vb_put_le32(gpt_disk + lba * 512 + 84, 0x80000000);
-    gpt_fix_crcs(gpt_disk, gpt_disk_size, lba, 512);
-}
-static void mut_array_over_limit(uint64_t lba) {
-    /* 16384 x 128 = 2 MiB: inside the disk, over VB_GPT_ARRAY_BYTES_MAX. */
-    vb_put_le32(gpt_disk + lba * 512 + 80, 16384);
-    vb_put_le64(gpt_disk + lba * 512 + 72, 2);
-    gpt_fix_crcs(gpt_disk, gpt_disk_size, lba, 512);
-}
 static void mut_entries_lba_past_end(uint64_t lba) {
     vb_put_le64(gpt_disk + lba * 512 + 72, gpt_last_lba() - 1);
-    gpt_fix_crcs(gpt_disk, gpt_disk_size, lba, 512);
-}
-static void mut_header_size(uint64_t lba) {
-    vb_put_le32(gpt_disk + lba * 512 + 12, 1000);
-    gpt_fix_crcs(gpt_disk, gpt_disk_size, lba, 512);
-}
-static void mut_usable(uint64_t lba) {
-    vb_put_le64(gpt_disk + lba * 512 + 40, 1000000);
     gpt_fix_crcs(gpt_disk, gpt_disk_size, lba, 512);
 }
 /* Partition 3 of the array the header at lba points to. */
@@ -304,30 +307,38 @@ static void restore_gpt_metadata(const uint8_t *pristine) {
 TEST(test_gpt_corrupt) {
     static const struct {
         const char *what;
-        gpt_mutator mutate;
-        bool both;       /* damage the backup too */
-        int err;         /* 0: read succeeds */
-        bool backup;     /* ...using the backup */
-        const char *why; /* in the detail */
+        gpt_mutator mutate; /* NULL: set the fields */
+        bool both;          /* damage the backup too */
+        int err;            /* 0: read succeeds */
+        bool backup;        /* ...using the backup */
+        const char *why;    /* in the detail */
+        gpt_field set[2];
     } cases[] = {
         {"primary header CRC", mut_header_crc, false, 0, true, NULL},
         {"primary entries CRC", mut_entries_crc, false, 0, true, NULL},
         {"primary signature", mut_signature, false, 0, true, NULL},
         {"primary MyLBA", mut_my_lba, false, 0, true, NULL},
-        {"primary count overflow", mut_count_overflow, false, 0, true, NULL},
+        {"primary count overflow", NULL, false, 0, true, NULL, COUNT_OVERFLOW},
         {"both header CRCs", mut_header_crc, true, VB_ECHECKSUM, false, "CRC"},
         {"both entries CRCs", mut_entries_crc, true, VB_ECHECKSUM, false, "entry array"},
         {"both signatures", mut_signature, true, VB_EFORMAT, false, "no GPT header"},
         {"both MyLBA", mut_my_lba, true, VB_ECORRUPT, false, "says it is at"},
-        {"count x size overflow", mut_count_overflow, true, VB_ECORRUPT, false, "outside the disk"},
-        {"huge count", mut_count_huge, true, VB_ECORRUPT, false, "outside the disk"},
-        {"entry size 100", mut_entry_size_odd, true, VB_ECORRUPT, false, "128 x 2^n"},
-        {"entry size 0", mut_entry_size_zero, true, VB_ECORRUPT, false, "128 x 2^n"},
-        {"entry size 2^31", mut_entry_size_big, true, VB_EUNSUPPORTED, false, "entry size"},
-        {"array over limit", mut_array_over_limit, true, VB_ELIMIT, false, "limit"},
+        {"count x size overflow", NULL, true, VB_ECORRUPT, false, "outside the disk",
+         COUNT_OVERFLOW},
+        {"huge count", NULL, true, VB_ECORRUPT, false, "outside the disk", COUNT_HUGE},
+        {"entry size 100", NULL, true, VB_ECORRUPT, false, "128 x 2^n", {{84, 4, 100}}},
+        {"entry size 0", NULL, true, VB_ECORRUPT, false, "128 x 2^n", {{84, 4, 0}}},
+        {"entry size 2^31",
+         NULL,
+         true,
+         VB_EUNSUPPORTED,
+         false,
+         "entry size",
+         {{84, 4, 0x80000000}}},
+        {"array over limit", NULL, true, VB_ELIMIT, false, "limit", OVER_LIMIT},
         {"entries past end", mut_entries_lba_past_end, true, VB_ECORRUPT, false, "outside"},
-        {"header size 1000", mut_header_size, true, VB_ECORRUPT, false, "header size"},
-        {"usable range", mut_usable, true, VB_ECORRUPT, false, "usable"},
+        {"header size 1000", NULL, true, VB_ECORRUPT, false, "header size", {{12, 4, 1000}}},
+        {"usable range", NULL, true, VB_ECORRUPT, false, "usable", {{40, 8, 1000000}}},
         {"partition past end", mut_part_past_end, true, VB_ECORRUPT, false, "past end of disk"},
         {"partition LBA overflow", mut_part_huge, true, VB_ECORRUPT, false, "past end of disk"},
         {"partition reversed", mut_part_reversed, true, VB_ECORRUPT, false, "first LBA"},
@@ -338,9 +349,13 @@ TEST(test_gpt_corrupt) {
     static part_table t;
     for (size_t i = 0; i < VB_ARRAY_SIZE(cases); i++) {
         test_current = cases[i].what;
-        cases[i].mutate(1);
-        if (cases[i].both)
-            cases[i].mutate(gpt_last_lba());
+        for (int copy = 0; copy < (cases[i].both ? 2 : 1); copy++) {
+            uint64_t lba = copy ? gpt_last_lba() : 1;
+            if (cases[i].mutate)
+                cases[i].mutate(lba);
+            else
+                set_fields(lba, cases[i].set);
+        }
         vb_memsource mem;
         vb_source disk;
         vb_memsource_init(&mem, gpt_disk, gpt_disk_size, &disk);

@@ -3,7 +3,7 @@
  * reporting the link of each run. */
 #include "test.h"
 #include "lib/util.h"
-#include "vmdk_image.h"
+#include "memdir_sparse.h"
 #include "vmdk/vmdk_internal.h"
 #include "vmdk_testutil.h"
 
@@ -26,25 +26,16 @@ static void add_link(memdir *d, const char *name, uint64_t capacity, const char 
     sparse_builder b;
     sb_init(&b, &spec);
     for (size_t i = 0; i < n; i++) {
-        uint8_t g[GB];
+        uint64_t g = (uint64_t)ops[i].grain;
         if (ops[i].kind == 'd') {
-            pattern_fill(g, GB, ops[i].seed, ops[i].grain * GB);
-            sb_put(&b, (uint64_t)ops[i].grain, g);
+            sb_put_pattern(&b, g, ops[i].seed, content);
         } else {
-            memset(g, 0, GB);
-            sb_put_zero(&b, (uint64_t)ops[i].grain);
+            sb_put_zero(&b, g);
+            if (content && g * G < capacity)
+                memset(content + g * GB, 0, GB);
         }
-        if (content && (uint64_t)ops[i].grain * G < capacity)
-            memcpy(content + ops[i].grain * GB, g, GB);
     }
-    uint8_t *img;
-    size_t size;
-    sparse_layout layout;
-    sb_finish(&b, &img, &size, &layout);
-    memdir_add(d, name, img, size);
-    free(img);
-    sb_free(&b);
-    sb_free_layout(&layout);
+    memdir_sparse_add(d, name, &b);
 }
 
 static const char *mono(uint32_t cid, uint32_t parent_cid, const char *hint, uint64_t capacity) {

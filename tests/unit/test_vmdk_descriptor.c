@@ -28,15 +28,27 @@ static const char *const twogb = "# Disk DescriptorFile\n"
                                  "ddb.adapterType = \"ide\"\n"
                                  "ddb.geometry.cylinders = \"10402\"\n";
 
+/* The header keys of a parsed link; NULL: the key must be absent. */
+static void check_header(const vmdk_link *l, uint32_t version, uint32_t cid, uint32_t parent_cid,
+                         const char *parent_hint, const char *encoding) {
+    CHECK_U64(l->version, version);
+    CHECK_U64(l->cid, cid);
+    CHECK_U64(l->parent_cid, parent_cid);
+    if (parent_hint)
+        CHECK_STR(l->parent_hint ? l->parent_hint : "(none)", parent_hint);
+    else
+        CHECK(l->parent_hint == NULL);
+    if (encoding)
+        CHECK_STR(l->encoding ? l->encoding : "(none)", encoding);
+    else
+        CHECK(l->encoding == NULL);
+}
+
 TEST(test_typical) {
     CHECK_ERR(parse(twogb), 0);
     vmdk_link *l = &disk.links[0];
-    CHECK_U64(l->version, 1);
-    CHECK_U64(l->cid, 0xfffffffe);
-    CHECK_U64(l->parent_cid, 0xffffffff);
+    check_header(l, 1, 0xfffffffe, 0xffffffff, NULL, NULL);
     CHECK_STR(l->create_type, "twoGbMaxExtentSparse");
-    CHECK(l->parent_hint == NULL);
-    CHECK(l->encoding == NULL);
     CHECK_U64(l->extent_count, 3);
     CHECK_U64(disk.extent_count, 3);
     CHECK_STR(disk.extents[1].file_name, "test-s002.vmdk");
@@ -107,12 +119,7 @@ TEST(test_header_keys) {
                        "parentFileNameHint=\"../base/parent.vmdk\"\nencoding=\"UTF-8\"\n"
                        "createType=\"monolithicSparse\"\nRW 1 SPARSE \"s\"\n";
     CHECK_ERR(parse(text), 0);
-    vmdk_link *l = &disk.links[0];
-    CHECK_U64(l->version, 3);
-    CHECK_U64(l->cid, 0x1234abcd);
-    CHECK_U64(l->parent_cid, 0x89abcdef);
-    CHECK_STR(l->parent_hint, "../base/parent.vmdk");
-    CHECK_STR(l->encoding, "UTF-8");
+    check_header(&disk.links[0], 3, 0x1234abcd, 0x89abcdef, "../base/parent.vmdk", "UTF-8");
 }
 
 /* Texts that must fail, with their code and detail. */

@@ -3,7 +3,7 @@
  * createType, a 1000-extent disk, probing, and open failures. */
 #include "test.h"
 #include "lib/util.h"
-#include "vmdk_image.h"
+#include "memdir_sparse.h"
 #include "vmdk/vmdk_internal.h"
 #include "vmdk_testutil.h"
 
@@ -176,17 +176,8 @@ TEST(test_create_types) {
             sparse_spec spec = {IMG_KDMV, 8, 8, 512, 1, 0, false, NULL, 0};
             sparse_builder b;
             sb_init(&b, &spec);
-            uint8_t g[4096];
-            pattern_fill(g, sizeof(g), 1, 0);
-            sb_put(&b, 0, g);
-            uint8_t *img;
-            size_t size;
-            sparse_layout layout;
-            sb_finish(&b, &img, &size, &layout);
-            memdir_add(&d, "s.img", img, size);
-            free(img);
-            sb_free(&b);
-            sb_free_layout(&layout);
+            sb_put_pattern(&b, 0, 1, NULL);
+            memdir_sparse_add(&d, "s.img", &b);
         }
         memdir_add_text(&d, "t.vmdk",
                         td_text("createType=\"%s\"\nRW 8 %s \"%s\"\n", types[i],
@@ -224,16 +215,9 @@ TEST(test_split_sparse) {
             memcpy(want + (base + gi * 16) * 512, g,
                    VB_MIN(sizeof(g), (ext_sectors[e] - gi * 16) * 512));
         }
-        uint8_t *img;
-        size_t size;
-        sparse_layout layout;
-        sb_finish(&b, &img, &size, &layout);
         char name[32];
         snprintf(name, sizeof(name), "s-s00%d.vmdk", e + 1);
-        memdir_add(&d, name, img, size);
-        free(img);
-        sb_free(&b);
-        sb_free_layout(&layout);
+        memdir_sparse_add(&d, name, &b);
         base += ext_sectors[e];
     }
     memdir_add_text(&d, "s.vmdk",
@@ -278,10 +262,8 @@ TEST(test_thousand_extents) {
     uint8_t g[4096];
     pattern_fill(g, sizeof(g), 4, 0);
     sb_put(&b, 0, g);
-    uint8_t *img;
     size_t size;
-    sparse_layout layout;
-    sb_finish(&b, &img, &size, &layout);
+    uint8_t *img = sb_finish_file(&b, &size);
     char *desc = malloc(1000 * 40 + 100);
     size_t n = (size_t)sprintf(desc, "createType=\"custom\"\n");
     uint8_t *want = calloc(1000 * 8, 512);
@@ -312,8 +294,6 @@ TEST(test_thousand_extents) {
     free(want);
     free(desc);
     free(img);
-    sb_free(&b);
-    sb_free_layout(&layout);
     memdir_free(&d);
 }
 

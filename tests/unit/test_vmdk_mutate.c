@@ -37,12 +37,7 @@ static uint8_t *base_kdmv(size_t *size) {
         sb_put(&b, i, g);
     }
     sb_put_zero(&b, 5);
-    uint8_t *img;
-    sparse_layout layout;
-    sb_finish(&b, &img, size, &layout);
-    sb_free(&b);
-    sb_free_layout(&layout);
-    return img;
+    return sb_finish_file(&b, size);
 }
 
 static uint8_t *base_cowd(size_t *size) {
@@ -54,12 +49,7 @@ static uint8_t *base_cowd(size_t *size) {
         pattern_fill(g, sizeof(g), 4, i);
         sb_put(&b, i, g);
     }
-    uint8_t *img;
-    sparse_layout layout;
-    sb_finish(&b, &img, size, &layout);
-    sb_free(&b);
-    sb_free_layout(&layout);
-    return img;
+    return sb_finish_file(&b, size);
 }
 
 /* A delta link over m.vmdk (CID 1) whose third extent is m.vmdk itself, as

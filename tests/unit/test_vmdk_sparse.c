@@ -3,7 +3,7 @@
  * directory, and a 2 TiB disk. Images are built in memory (vmdk_image.c). */
 #include "test.h"
 #include "lib/util.h"
-#include "vmdk_image.h"
+#include "memdir_sparse.h"
 #include "vmdk/vmdk_internal.h"
 #include "vmdk_testutil.h"
 
@@ -125,15 +125,9 @@ TEST(test_batching) {
     sparse_builder b;
     sb_init(&b, &spec);
     uint8_t *expected = calloc(1, capacity * 512);
-    for (uint64_t g = 0; g < 64; g++) {
-        pattern_fill(expected + g * 65536, 65536, 3, g * 65536);
-        sb_put(&b, g, expected + g * 65536);
-    }
-    uint8_t *img;
-    size_t size;
-    sparse_layout layout;
-    sb_finish(&b, &img, &size, &layout);
-    memdir_add(&d, "bare.vmdk", img, size);
+    for (uint64_t g = 0; g < 64; g++)
+        sb_put_pattern(&b, g, 3, expected);
+    memdir_sparse_add(&d, "bare.vmdk", &b);
     test_disk td;
     CHECK_ERR(td_open(&td, &d, "bare.vmdk", NULL), 0);
     CHECK_U64(td.disk->links[0].has_descriptor, false);
@@ -146,9 +140,6 @@ TEST(test_batching) {
     CHECK_U64(d.reads - before, 1); /* tables cached: one read */
     CHECK_U64(td.disk->cache.loads, 2);
     td_close(&td);
-    sb_free_layout(&layout);
-    sb_free(&b);
-    free(img);
     free(expected);
     memdir_free(&d);
 }
@@ -182,14 +173,9 @@ TEST(test_table_prefetch) {
         sb_init(&b, &spec);
         uint64_t bytes = cases[i].capacity * 512, gbytes = cases[i].grain * 512;
         uint8_t *expected = malloc(bytes);
-        pattern_fill(expected, bytes, 8, 0);
         for (uint64_t g = 0; g * gbytes < bytes; g++)
-            sb_put(&b, g, expected + g * gbytes);
-        uint8_t *img;
-        size_t size;
-        sparse_layout layout;
-        sb_finish(&b, &img, &size, &layout);
-        memdir_add(&d, "p.vmdk", img, size);
+            sb_put_pattern(&b, g, 8, expected);
+        memdir_sparse_add(&d, "p.vmdk", &b);
         test_disk td;
         CHECK_ERR(td_open(&td, &d, "p.vmdk", NULL), 0);
         unsigned long before = d.reads;
@@ -197,9 +183,6 @@ TEST(test_table_prefetch) {
         CHECK_U64(d.reads - before, cases[i].reads);
         CHECK_U64(td.disk->cache.loads, cases[i].loads);
         td_close(&td);
-        sb_free(&b);
-        sb_free_layout(&layout);
-        free(img);
         free(expected);
         memdir_free(&d);
     }
@@ -415,10 +398,8 @@ TEST(test_compressed_handoff) {
         false,    NULL, 0};
     sparse_builder b;
     sb_init(&b, &spec);
-    uint8_t *img;
     size_t size;
-    sparse_layout layout;
-    sb_finish(&b, &img, &size, &layout);
+    uint8_t *img = sb_finish_file(&b, &size);
     img[77] = 1;
     memdir_add(&d, "s.vmdk", img, size);
     test_disk td;
@@ -434,8 +415,6 @@ TEST(test_compressed_handoff) {
     CHECK(strstr(vmdk_detail(td.disk), "s.vmdk: no footer marker at sector") != NULL);
     td_close(&td);
     free(img);
-    sb_free(&b);
-    sb_free_layout(&layout);
     memdir_free(&d);
 }
 

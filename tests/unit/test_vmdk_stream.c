@@ -60,6 +60,11 @@ typedef struct image {
 static void build(image *img, const stream_spec *spec) {
     stream_build(spec, raw, &img->data, &img->size, &img->layout);
 }
+/* The image of base_spec(). */
+static void build_base(image *img) {
+    stream_spec spec = base_spec();
+    build(img, &spec);
+}
 static void image_free(image *img) {
     free(img->data);
     stream_layout_free(&img->layout);
@@ -132,9 +137,8 @@ TEST(test_vmware_layout) {
 
 /* The header's own gdOffset pointing at the directory (qemu-img's way). */
 TEST(test_header_directory) {
-    stream_spec spec = base_spec();
     image img;
-    build(&img, &spec);
+    build_base(&img);
     vb_put_le64(img.data + 56, img.layout.gd);
     memdir d;
     test_disk td;
@@ -191,9 +195,8 @@ TEST(test_walk_footer_cut) {
 /* A download cut inside grain 16 (random data: a long compressed grain):
  * grains before it read back, the rest are holes (zeros). */
 TEST(test_walk_interrupted) {
-    stream_spec spec = base_spec();
     image img;
-    build(&img, &spec);
+    build_base(&img);
     size_t cut = img.layout.grain_marker[16] * 512 + 100;
     memdir d;
     test_disk td;
@@ -407,9 +410,8 @@ static void count_problem(void *ctx, int err, const char *text) {
 }
 
 TEST(test_check_markers) {
-    stream_spec spec = base_spec();
     image img;
-    build(&img, &spec);
+    build_base(&img);
     vb_put_le64(img.data + img.layout.grain_marker[2] * 512, 9 * GRAIN);
     vb_put_le32(img.data + img.layout.grain_marker[3] * 512 + 8, 0);
     vb_put_le32(img.data + img.layout.grain_marker[4] * 512 + 8, 1u << 30);
@@ -455,9 +457,8 @@ TEST(test_size_past_eof) {
 
 /* A grain larger than VB_GRAIN_BYTES_MAX cannot be opened. */
 TEST(test_grain_too_big) {
-    stream_spec spec = base_spec();
     image img;
-    build(&img, &spec);
+    build_base(&img);
     uint64_t huge = VB_GRAIN_BYTES_MAX / 512 * 2;
     vb_put_le64(img.data + 20, huge);
     vb_put_le64(img.data + img.layout.footer * 512 + 20, huge);
@@ -473,9 +474,8 @@ TEST(test_grain_too_big) {
  * straight to the caller and do not touch the cache; the compressed input
  * of a small file comes in one platform read. */
 TEST(test_cache_and_window) {
-    stream_spec spec = base_spec();
     image img;
-    build(&img, &spec);
+    build_base(&img);
     memdir d;
     test_disk td;
     CHECK_ERR(open_mem(&td, &d, img.data, img.size), 0);
@@ -545,22 +545,19 @@ TEST(test_window_sequential) {
     stream_layout_free(&layout);
 }
 
-/* Out-of-order and duplicated grains through the walk: sorted, the later
- * copy wins. */
-TEST(test_walk_order_and_duplicates) {
-    stream_spec spec = base_spec();
-    spec.reverse = true;
+/* The image of spec without its footer (the marker walk), then a second
+ * copy of grain `grain` holding only `fill` bytes: the later copy wins. */
+static void check_walk_duplicate(const stream_spec *spec, uint64_t grain, uint8_t fill) {
     image img;
-    build(&img, &spec);
-    /* cut the footer, then append a second copy of grain 3 with new data */
+    build(&img, spec);
     size_t size = img.size - 1536;
     static uint8_t want[CAPACITY * 512];
     memcpy(want, raw, sizeof(want));
-    memset(want + 3 * GRAIN * 512, 'N', GRAIN * 512);
+    memset(want + grain * GRAIN * 512, fill, GRAIN * 512);
     uint8_t comp[GRAIN * 512 + 512];
     uLongf clen = sizeof(comp) - 12;
-    compress2(comp + 12, &clen, want + 3 * GRAIN * 512, GRAIN * 512, 9);
-    vb_put_le64(comp, 3 * GRAIN);
+    compress2(comp + 12, &clen, want + grain * GRAIN * 512, GRAIN * 512, 9);
+    vb_put_le64(comp, grain * GRAIN);
     vb_put_le32(comp + 8, (uint32_t)clen);
     size_t padded = (12 + clen + 511) / 512 * 512;
     uint8_t *file = calloc(1, size + padded);
@@ -577,37 +574,20 @@ TEST(test_walk_order_and_duplicates) {
     image_free(&img);
 }
 
+/* Out-of-order and duplicated grains through the walk: sorted, the later
+ * copy wins. */
+TEST(test_walk_order_and_duplicates) {
+    stream_spec spec = base_spec();
+    spec.reverse = true;
+    check_walk_duplicate(&spec, 3, 'N');
+}
+
 /* Grains in order, then a second copy of the last one: the walk sees its
  * markers sorted, and the later copy must still win (a regression: the
  * duplicate was only dropped when the walk had to sort). */
 TEST(test_walk_sorted_duplicate) {
     stream_spec spec = base_spec();
-    image img;
-    build(&img, &spec);
-    size_t size = img.size - 1536;     /* no footer: the marker walk */
-    const uint64_t last = NGRAINS - 2; /* the last stored grain (40 is all zeros) */
-    static uint8_t want[CAPACITY * 512];
-    memcpy(want, raw, sizeof(want));
-    size_t tail = GRAIN * 512;
-    memset(want + last * GRAIN * 512, 'L', tail);
-    uint8_t comp[GRAIN * 512 + 512];
-    uLongf clen = sizeof(comp) - 12;
-    compress2(comp + 12, &clen, want + last * GRAIN * 512, tail, 9);
-    vb_put_le64(comp, last * GRAIN);
-    vb_put_le32(comp + 8, (uint32_t)clen);
-    size_t padded = (12 + clen + 511) / 512 * 512;
-    uint8_t *file = calloc(1, size + padded);
-    memcpy(file, img.data, size);
-    memcpy(file + size, comp, 12 + clen);
-    memdir d;
-    test_disk td;
-    CHECK_ERR(open_mem(&td, &d, file, size + padded), 0);
-    CHECK(sparse0(&td)->stream_layout == VMDK_STREAM_WALKED);
-    CHECK_U64(td.disk->stream.walk_count, stored_grains());
-    check_content(&td, want);
-    close_mem(&td, &d);
-    free(file);
-    image_free(&img);
+    check_walk_duplicate(&spec, NGRAINS - 2, 'L'); /* the last stored grain (40 is all zeros) */
 }
 
 /* The walk map has VB_STREAM_WALK_GRAINS_MAX entries: one more grain is
@@ -668,9 +648,8 @@ TEST(test_walk_limit) {
 
 /* Two extents that both need the walk: the second is VB_ELIMIT. */
 TEST(test_walk_one_extent_per_disk) {
-    stream_spec spec = base_spec();
     image img;
-    build(&img, &spec);
+    build_base(&img);
     memdir d;
     memdir_init(&d);
     memdir_add(&d, "a.vmdk", img.data, img.size - 1536);
@@ -703,9 +682,8 @@ TEST(test_walk_one_extent_per_disk) {
 
 /* Platform read errors are not papered over by the walk. */
 TEST(test_io_error_not_walked) {
-    stream_spec spec = base_spec();
     image img;
-    build(&img, &spec);
+    build_base(&img);
     memdir d;
     memdir_init(&d);
     memdir_file *f = memdir_add(&d, "s.vmdk", img.data, img.size);
@@ -789,28 +767,31 @@ TEST(test_memory_disk_size) {
     memdir_free(&d);
 }
 
+/* The detail of s.vmdk refused its stream buffers; why ends it. */
+static const char *buffers_detail(const char *why) {
+    static char text[VB_DETAIL_MAX];
+    snprintf(text, sizeof(text),
+             "s.vmdk: a compressed (streamOptimized) extent needs %zu bytes of buffers, %s",
+             (size_t)VMDK_STREAM_BUFFER_BYTES, why);
+    return text;
+}
+
 /* Opening a compressed extent with no allocator, or with one that fails:
  * VB_ELIMIT naming the file and the bytes needed. */
 TEST(test_memory_refused) {
     static vmdk_disk disk;
-    stream_spec spec = base_spec();
     image img;
-    build(&img, &spec);
+    build_base(&img);
     memdir d;
     memdir_init(&d);
     memdir_add(&d, "s.vmdk", img.data, img.size);
-    char want[VB_DETAIL_MAX];
 
     vb_source top;
     vb_opener opener;
     memdir_opener(&d, &opener);
     CHECK_ERR(memdir_source(&d, "s.vmdk", &top), 0);
     CHECK_ERR(vmdk_open(&disk, &top, "s.vmdk", &opener, NULL), VB_ELIMIT);
-    snprintf(want, sizeof(want),
-             "s.vmdk: a compressed (streamOptimized) extent needs %zu bytes of buffers, but no "
-             "allocator was given",
-             (size_t)VMDK_STREAM_BUFFER_BYTES);
-    CHECK_STR(vmdk_detail(&disk), want);
+    CHECK_STR(vmdk_detail(&disk), buffers_detail("but no allocator was given"));
     vmdk_close(&disk);
     memdir_source_free(&top);
     CHECK_U64(d.opens, d.closes);
@@ -820,11 +801,8 @@ TEST(test_memory_refused) {
     l.fail = VB_ELIMIT;
     test_disk td;
     CHECK_ERR(td_open(&td, &d, "s.vmdk", &o), VB_ELIMIT);
-    snprintf(want, sizeof(want),
-             "s.vmdk: a compressed (streamOptimized) extent needs %zu bytes of buffers, and the "
-             "allocator could not provide them (limit exceeded)",
-             (size_t)VMDK_STREAM_BUFFER_BYTES);
-    CHECK_STR(vmdk_detail(td.disk), want);
+    CHECK_STR(vmdk_detail(td.disk),
+              buffers_detail("and the allocator could not provide them (limit exceeded)"));
     td_close(&td);
     CHECK_U64(l.allocs, 1);
     CHECK_U64(l.frees, 0);
@@ -833,11 +811,8 @@ TEST(test_memory_refused) {
     o = lender_options(&l);
     l.give_null = true;
     CHECK_ERR(td_open(&td, &d, "s.vmdk", &o), VB_ELIMIT);
-    snprintf(want, sizeof(want),
-             "s.vmdk: a compressed (streamOptimized) extent needs %zu bytes of buffers, and the "
-             "allocator could not provide them (no memory returned)",
-             (size_t)VMDK_STREAM_BUFFER_BYTES);
-    CHECK_STR(vmdk_detail(td.disk), want);
+    CHECK_STR(vmdk_detail(td.disk),
+              buffers_detail("and the allocator could not provide them (no memory returned)"));
     td_close(&td);
     free(l.block);
 
@@ -857,9 +832,8 @@ TEST(test_memory_refused) {
 /* One block per disk however many compressed extents it has, given back by
  * vmdk_close, also when the open fails after borrowing it. */
 TEST(test_memory_lent_once) {
-    stream_spec spec = base_spec();
     image img;
-    build(&img, &spec);
+    build_base(&img);
     memdir d;
     memdir_init(&d);
     memdir_add(&d, "a.vmdk", img.data, img.size);

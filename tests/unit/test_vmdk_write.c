@@ -12,7 +12,7 @@
 #include <string.h>
 #include "host_memory.h"
 #include "lib/util.h"
-#include "memdir.h"
+#include "memdir_sparse.h"
 #include "stream_image.h"
 #include "test.h"
 #include "vmdk/vmdk_write.h"
@@ -48,23 +48,7 @@ static void add_sparse(memdir *d, const char *name, const char *desc, uint32_t f
                        unsigned put_every, unsigned tables, uint64_t seed) {
     sparse_spec spec = {IMG_KDMV, CAP_SECTORS, GRAIN, GTES, 1, flags | VMDK_FLAG_REDUNDANT_GD,
                         true,     desc,        0};
-    sparse_builder b;
-    sb_init(&b, &spec);
-    uint8_t grain[GRAIN_BYTES];
-    for (unsigned t = 0; t < tables; t++)
-        sb_alloc_table(&b, t);
-    for (uint64_t g = 0; put_every && g < CAP_SECTORS / GRAIN; g += put_every) {
-        pattern_fill(grain, sizeof(grain), seed, g * GRAIN_BYTES);
-        sb_put(&b, g, grain);
-    }
-    uint8_t *data;
-    size_t size;
-    sparse_layout layout;
-    sb_finish(&b, &data, &size, &layout);
-    memdir_add(d, name, data, size);
-    free(data);
-    sb_free_layout(&layout);
-    sb_free(&b);
+    memdir_sparse_add_every(d, name, &spec, tables, put_every, seed);
 }
 
 /* Opens name of d for writing (top source kept in *top). */
@@ -542,14 +526,9 @@ TEST(test_refusals) {
     sparse_spec cs = {IMG_COWD, CAP_SECTORS, GRAIN, 0, 0, 0, false, NULL, 0};
     sparse_builder b;
     sb_init(&b, &cs);
+    memdir_sparse_add(&d, "c.vmdk", &b);
     uint8_t *img;
     size_t size;
-    sparse_layout layout;
-    sb_finish(&b, &img, &size, &layout);
-    memdir_add(&d, "c.vmdk", img, size);
-    free(img);
-    sb_free_layout(&layout);
-    sb_free(&b);
     uint8_t *raw = calloc(1, CAP_BYTES);
     stream_spec ss = {.capacity = CAP_SECTORS, .name = "s.vmdk"};
     stream_layout sl;

@@ -13,20 +13,6 @@
 
 static volume vol;
 
-/* A disk source over memory whose reads at or past fail_at fail with VB_EIO. */
-typedef struct failing_disk {
-    const uint8_t *data;
-    uint64_t fail_at;
-} failing_disk;
-
-static int failing_read(void *ctx, uint64_t offset, void *buf, size_t len) {
-    failing_disk *d = ctx;
-    if (offset + len > d->fail_at)
-        return VB_EIO;
-    memcpy(buf, d->data + offset, len);
-    return 0;
-}
-
 /* A memory source over a whole image file (the buffer is kept). */
 static void disk_of(const char *name, vb_source *ret_disk) {
     static vb_memsource mem[4];
@@ -146,16 +132,17 @@ TEST(test_stops) {
     find(&disk, NULL, "/Long Folder Name", false, 0, 1);
     /* A failure of the disk itself stops, though partition 2 holds it:
      * reads fail from the middle of partition 1 (FAT12 at 1 MiB). */
-    failing_disk fd = {((const vb_memsource *)disk.ctx)->data, 1024 * 1024 + 4096};
-    vb_source failing = {&fd, disk.size, failing_read};
+    failsource fail;
+    vb_source failing;
+    failsource_init(&fail, &disk, 1024 * 1024 + 4096, UINT64_MAX, VB_EIO, &failing);
     find(&failing, NULL, "/hello.txt", true, VB_EIO, 1);
     CHECK_ERR(vol.disk_err, VB_EIO);
     /* Reads fail from partition 2 on: 1 is tried, then 2 stops the search. */
-    fd.fail_at = 5 * 1024 * 1024 + 512;
+    fail.from = 5 * 1024 * 1024 + 512;
     find(&failing, NULL, "/no-such-file", true, VB_EIO, 2);
     CHECK_ERR(vol.disk_err, VB_EIO);
     /* The table itself unreadable. */
-    fd.fail_at = 512;
+    fail.from = 512;
     find(&failing, NULL, "/hello.txt", true, VB_EIO, 0);
     CHECK(!vol.has_table && !vol.whole_disk && vol.diag == &vol.table.diag);
 }

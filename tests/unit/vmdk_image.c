@@ -70,6 +70,18 @@ void sb_put(sparse_builder *b, uint64_t grain, const void *data) {
     b->grains++;
 }
 
+void sb_put_pattern(sparse_builder *b, uint64_t grain, uint64_t seed, uint8_t *content) {
+    size_t bytes = (size_t)(b->spec.grain * SECTOR);
+    uint8_t *data = xcalloc(1, bytes);
+    pattern_fill(data, bytes, seed, grain * bytes);
+    sb_put(b, grain, data);
+    uint64_t disk_bytes = b->spec.capacity * SECTOR;
+    if (content && grain * bytes < disk_bytes)
+        memcpy(content + grain * bytes, data,
+               disk_bytes - grain * bytes < bytes ? (size_t)(disk_bytes - grain * bytes) : bytes);
+    free(data);
+}
+
 void sb_put_zero(sparse_builder *b, uint64_t grain) {
     *entry(b, grain) = 1;
 }
@@ -168,6 +180,15 @@ void sb_finish(sparse_builder *b, uint8_t **ret_data, size_t *ret_size, sparse_l
                (size_t)(s->grain * SECTOR));
     *ret_data = img;
     *ret_size = size;
+}
+
+uint8_t *sb_finish_file(sparse_builder *b, size_t *ret_size) {
+    uint8_t *data;
+    sparse_layout layout;
+    sb_finish(b, &data, ret_size, &layout);
+    sb_free_layout(&layout);
+    sb_free(b);
+    return data;
 }
 
 void sb_free(sparse_builder *b) {

@@ -50,6 +50,11 @@ typedef struct sparse_builder {
 void sb_init(sparse_builder *b, const sparse_spec *spec);
 /* Stores one whole grain (grain * 512 bytes are copied). */
 void sb_put(sparse_builder *b, uint64_t grain, const void *data);
+/* Stores grain `grain` holding the test pattern of seed at the grain's
+ * own disk offset (pattern_fill(seed, grain * grain bytes)); with content
+ * (the whole disk, capacity * 512 bytes) the part of it inside the disk
+ * is copied there too. */
+void sb_put_pattern(sparse_builder *b, uint64_t grain, uint64_t seed, uint8_t *content);
 /* Marks a grain as a zeroed-grain entry (GTE 1). */
 void sb_put_zero(sparse_builder *b, uint64_t grain);
 /* Allocates an (all-hole) table for GD index gd_index. */
@@ -57,6 +62,9 @@ void sb_alloc_table(sparse_builder *b, uint64_t gd_index);
 /* Lays out and writes the file (malloc'd *ret_data) and fills *layout
  * (free with sb_free_layout). */
 void sb_finish(sparse_builder *b, uint8_t **ret_data, size_t *ret_size, sparse_layout *layout);
+/* sb_finish when the layout is not needed: returns the file (malloc'd)
+ * and frees b. */
+uint8_t *sb_finish_file(sparse_builder *b, size_t *ret_size);
 void sb_free(sparse_builder *b);
 void sb_free_layout(sparse_layout *layout);
 

@@ -2,7 +2,7 @@
 # content (a tar of /usr/lib with a 64 MiB zero run in the middle): vmdk cat
 # vs libvmdk vs plain cat of the raw image.
 MiB=$((1024 * 1024))
-raw="$BENCH_OUT/usrlib.raw"
+raw=$BENCH_RAW
 img="$BENCH_OUT/usrlib.vmdk"
 if [ ! -e "$img" ]; then
     {

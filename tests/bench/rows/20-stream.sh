@@ -4,12 +4,9 @@
 # qemu-img convert -O raw (qemu-img cannot write a raw image to a pipe, so
 # it writes a file under BENCH_OUT). libvmdk and qemu-img inflate with zlib.
 MiB=$((1024 * 1024))
-raw="$BENCH_OUT/usrlib.raw"
+raw=$BENCH_RAW
 img="$BENCH_OUT/usrlib-stream.vmdk"
-[ -e "$raw" ] || {
-    echo "bench: $raw is missing (10-sparse.sh makes it)" >&2
-    exit 1
-}
+bench_need_raw
 if [ ! -e "$img" ]; then
     # Same file name while it is written: the embedded descriptor names it,
     # and libvmdk opens the extent by that name.

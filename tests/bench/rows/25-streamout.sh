@@ -5,11 +5,8 @@
 # under BENCH_OUT; then the disk vmdk wrote is read whole by `vmdk cat`
 # (every core, and -j 1) and by libvmdk. Ratios: time / the peer's.
 MiB=$((1024 * 1024))
-raw="$BENCH_OUT/usrlib.raw"
-[ -e "$raw" ] || {
-    echo "bench: $raw is missing (10-sparse.sh makes it)" >&2
-    exit 1
-}
+raw=$BENCH_RAW
+bench_need_raw
 mib=$(($(stat -c %s "$raw") / MiB))
 ours="$BENCH_OUT/so-vmdk/usrlib-so.vmdk"
 theirs="$BENCH_OUT/so-qemu/usrlib-so.vmdk"

@@ -4,11 +4,8 @@
 # whole raw file; our convert flushes (fdatasync) before and after its
 # header, qemu-img's default cache mode does not sync.
 MiB=$((1024 * 1024))
-raw="$BENCH_OUT/usrlib.raw"
-[ -e "$raw" ] || {
-    echo "bench: $raw missing (made by 10-sparse.sh)" >&2
-    exit 1
-}
+raw=$BENCH_RAW
+bench_need_raw
 mib=$(($(stat -c %s "$raw") / MiB))
 out="$BENCH_OUT/convert"
 mkdir -p "$out"
