@@ -126,10 +126,21 @@ test:
 	$(MAKE) $(BUILD)/.deps-test $(BUILD)/.deps-test-aa64
 	$(MAKE) -j$(TEST_JOBS) test-build
 	$(MAKE) -j1 test-steps
-.PHONY: test-build test-steps
+# The steps run in this order (make -j1 takes prerequisites left to right);
+# after each one a test-time-STEP target notes its wall time, so a slow
+# step shows in the summary and in $(BUILD)/test-times.txt.
+TEST_ORDER := format-check $(TEST_STEPS)
+TEST_CLOCK := $(BUILD)/.test-clock
+.PHONY: test-build test-steps test-clock $(addprefix test-time-,$(TEST_ORDER))
 test-build: all $(TEST_BUILD)
-test-steps: format-check $(TEST_STEPS)
+test-steps: test-clock $(foreach s,$(TEST_ORDER),$(s) test-time-$(s))
+	@echo "make test: step times (s):" $$(cat $(BUILD)/test-times.txt)
 	@echo "make test: all $(words $(TEST_STEPS)) test steps passed"
+test-clock:
+	@mkdir -p $(BUILD) && : > $(BUILD)/test-times.txt && date +%s > $(TEST_CLOCK)
+$(addprefix test-time-,$(TEST_ORDER)): test-time-%:
+	@now=$$(date +%s); echo "$*=$$((now - $$(cat $(TEST_CLOCK))))" >> $(BUILD)/test-times.txt; \
+	    echo $$now > $(TEST_CLOCK)
 
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 format:
