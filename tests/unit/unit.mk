@@ -23,7 +23,12 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(UNIT_HELPER_L
 
 .PHONY: unit-tests
 TEST_BUILD += $(UNIT_BINS)
+# UNIT_TEST_JOBS binaries at a time, each one's lines printed together.
+UNIT_TEST_JOBS ?= 2
 unit-tests: $(UNIT_BINS)
-	@set -e; for t in $(UNIT_BINS); do $$t; done
+	@$(MAKE) -s -j$(UNIT_TEST_JOBS) --output-sync=target --no-print-directory $(addprefix unit-run-,$(notdir $(UNIT_BINS)))
+.PHONY: $(addprefix unit-run-,$(notdir $(UNIT_BINS)))
+$(addprefix unit-run-,$(notdir $(UNIT_BINS))): unit-run-%: $(BUILD)/tests/unit/%
+	@$<
 
 TEST_STEPS += unit-tests

@@ -65,8 +65,11 @@ $(BUILD)/aa64/tests/unit/%: $(AA64_HOST_OBJ)/tests/unit/%.o $(AA64_HELPER_LIB) $
 .PHONY: aa64-unit-tests aa64-cat-tests
 TEST_BUILD += $(AA64_UNIT_BINS) $(BUILD)/aa64/vmdk
 aa64-unit-tests: $(AA64_UNIT_BINS) $(EXT4_IMAGES)/.stamp $(PARTFS_IMAGES)/.stamp | $(BUILD)/.deps-test-aa64
-	@set -e; for t in $(AA64_UNIT_BINS); do echo "qemu-aarch64 $$t"; $(AA64_RUN) $$t; done
+	@$(MAKE) -s -j$(UNIT_TEST_JOBS) --output-sync=target --no-print-directory $(addprefix aa64-unit-run-,$(notdir $(AA64_UNIT_BINS)))
 	@echo "aa64-unit-tests: $(words $(AA64_UNIT_BINS)) test binaries passed under qemu-aarch64"
+.PHONY: $(addprefix aa64-unit-run-,$(notdir $(AA64_UNIT_BINS)))
+$(addprefix aa64-unit-run-,$(notdir $(AA64_UNIT_BINS))): aa64-unit-run-%: $(BUILD)/aa64/tests/unit/%
+	@echo "qemu-aarch64 $<"; $(AA64_RUN) $<
 
 aa64-cat-tests: $(BUILD)/aa64/vmdk $(BUILD)/vmdk | $(BUILD)/.deps-test $(BUILD)/.deps-test-aa64
 	nice tests/unit/aa64-cat.sh $(BUILD)/vmdk "$(AA64_RUN) $(BUILD)/aa64/vmdk" $(BUILD)/tests/aa64-cat
@@ -74,6 +77,6 @@ aa64-cat-tests: $(BUILD)/aa64/vmdk $(BUILD)/vmdk | $(BUILD)/.deps-test $(BUILD)/
 aarch64: $(BUILD)/aa64/vmdk
 TEST_STEPS += aa64-unit-tests aa64-cat-tests
 # Under `make test` (even with -j) the diff tests' VMDKs are complete first.
-ifneq ($(filter test,$(MAKECMDGOALS)),)
+ifneq ($(filter test test-steps,$(MAKECMDGOALS)),)
 aa64-cat-tests: diff-tests
 endif
