@@ -44,7 +44,7 @@ typedef struct vmdk_swrite_options {
     uint64_t capacity;       /* virtual size in sectors (> 0) */
     uint32_t cid;            /* content id for the descriptor */
     const char *extent_name; /* the file name in the extent line (no quotes, no newline) */
-    vb_source *out; /* the new file, written through vb_source_write (the caller's) */
+    vb_source *out;          /* the new file, written through vb_source_write (the caller's) */
     vmdk_compress_fn compress;
     void *compress_ctx;
     uint32_t *gd;      /* caller memory for the grain directory */
