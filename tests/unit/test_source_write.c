@@ -101,7 +101,9 @@ TEST(test_host_create) {
     check_gap(&src);
     o.close(o.ctx, &src);
     /* A folder that does not exist: the errno stays for the message. */
-    CHECK_ERR(o.create(o.ctx, "no/such.bin", &src), VB_ENOTFOUND);
+    snprintf(top, sizeof(top), "%s/nodir/top.vmdk", dir);
+    host_opener_init(&ho, top, &o);
+    CHECK_ERR(o.create(o.ctx, "top.vmdk", &src), VB_ENOTFOUND);
     CHECK_U64(ho.errnum, ENOENT);
     umask(old_mask);
     unlink(file);
