@@ -153,7 +153,7 @@ static int convert(const tool_args *args, tool_input *in, vmdk_create_type type)
     progress prog = {args->progress > 0 || (args->progress < 0 && isatty(STDERR_FILENO)),
                      in->capacity, -1};
     bool input_failed = false;
-    int err = vmdk_writer_begin(w, &params, &sinks.sink_folder);
+    int err = vmdk_writer_begin(w, &params, &sinks.opener);
     if (!err) {
         progress_show(&prog, 0);
         err = copy_data(in, w, buf, &prog, &input_failed);

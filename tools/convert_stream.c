@@ -5,7 +5,7 @@
  * VMDKs); the grains are compressed with libdeflate on worker threads
  * (pipeline.c) and handed to core in order by this thread, which is the
  * only one that calls core. DST is created new (or truncated with force)
- * and removed again when anything fails. */
+ * by the host opener and removed again when anything fails. */
 #define _GNU_SOURCE /* SEEK_DATA, SEEK_HOLE */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,40 +19,38 @@
 #include "vmdk/vmdk_stream_write.h"
 #include "vmdk_tool.h"
 
-/* ---- output: a buffered file that only appends ----------------------- */
+/* ---- output: the new file behind a buffer that only appends ---------- */
 
 #define OUT_BUFFER (4u * 1024 * 1024)
 
+/* The source the stream writer writes through: appends gather in buf and
+ * go to the file 4 MiB at a time (fewer, larger writes). */
 typedef struct out_file {
-    int fd;
+    vb_source file; /* DST, made by the host opener's create */
+    bool open;
     uint64_t pos; /* bytes accepted so far */
     uint8_t *buf;
     size_t used;
-    int errnum; /* errno of the first failure */
 } out_file;
 
 static int out_drain(out_file *o) {
-    const uint8_t *p = o->buf;
-    size_t left = o->used;
-    while (left) {
-        ssize_t n = write(o->fd, p, left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            o->errnum = n < 0 ? errno : ENOSPC;
-            return host_errno_to_vb(o->errnum);
-        }
-        p += n;
-        left -= (size_t)n;
-    }
-    o->used = 0;
-    return 0;
+    int r = vb_source_write(&o->file, o->pos - o->used, o->buf, o->used);
+    if (r == 0)
+        o->used = 0;
+    return r;
+}
+
+/* Reads see every write: the buffer goes to the file first. */
+static int out_read(void *ctx, uint64_t offset, void *buf, size_t len) {
+    out_file *o = ctx;
+    int r = out_drain(o);
+    return r ? r : vb_source_read(&o->file, offset, buf, len);
 }
 
 static int out_write(void *ctx, uint64_t offset, const void *buf, size_t len) {
     out_file *o = ctx;
     if (offset != o->pos)
-        return VB_EINVAL; /* the stream writer only appends */
+        return VB_ERANGE; /* only appends (the stream writer's only writes) */
     const uint8_t *p = buf;
     while (len) {
         size_t n = len < OUT_BUFFER - o->used ? len : OUT_BUFFER - o->used;
@@ -73,13 +71,7 @@ static int out_write(void *ctx, uint64_t offset, const void *buf, size_t len) {
 static int out_flush(void *ctx) {
     out_file *o = ctx;
     int r = out_drain(o);
-    if (r)
-        return r;
-    if (fdatasync(o->fd) != 0) {
-        o->errnum = errno;
-        return host_errno_to_vb(errno);
-    }
-    return 0;
+    return r ? r : vb_source_flush(&o->file);
 }
 
 /* ---- input: a raw file or a VMDK -------------------------------------- */
@@ -272,7 +264,8 @@ int tool_convert_stream(const char *src_path, bool src_raw, const char *dst,
     uint64_t gd_count = vmdk_swrite_gd_entries(capacity);
     uint32_t *gd = calloc(gd_count ? gd_count : 1, sizeof(uint32_t));
     struct libdeflate_compressor **comp = calloc(jobs, sizeof(*comp));
-    out_file out = {.fd = -1, .buf = malloc(OUT_BUFFER)};
+    out_file out = {.buf = malloc(OUT_BUFFER)};
+    vb_source out_src = {&out, 0, out_read, out_write, out_flush};
     tool_pipeline *pipe = NULL;
     bool created = false;
     if (!w || !gd || !comp || !out.buf) {
@@ -290,12 +283,19 @@ int tool_convert_stream(const char *src_path, bool src_raw, const char *dst,
         tool_error(dst, VB_EINVAL, "is SRC itself: convert to another file");
         goto done;
     }
-    out.fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | (options->force ? O_TRUNC : O_EXCL), 0644);
-    if (out.fd < 0) {
-        tool_error(dst, host_errno_to_vb(errno), "cannot create: %s", strerror(errno));
+    host_opener folder;
+    vb_opener opener;
+    host_opener_init(&folder, dst, &opener);
+    folder.overwrite = options->force;
+    folder.mode = 0644;
+    int cerr = opener.create(opener.ctx, host_basename(dst), &out.file);
+    if (cerr) {
+        int e = folder.errnum;
+        tool_error(dst, e ? host_errno_to_vb(e) : cerr, "cannot create: %s",
+                   e ? strerror(e) : vb_err_message(cerr));
         goto done;
     }
-    created = true;
+    out.open = created = true;
     /* -j 1: compress on this thread; else one worker per job. */
     pipe = tool_pipeline_start(jobs > 1 ? jobs : 0, VMDK_SWRITE_GRAIN_BYTES,
                                VMDK_SWRITE_COMPRESSED_MAX, compress_work, (void **)comp);
@@ -308,7 +308,7 @@ int tool_convert_stream(const char *src_path, bool src_raw, const char *dst,
         .capacity = capacity,
         .cid = new_cid(),
         .extent_name = host_basename(dst),
-        .sink = {&out, out_write, out_flush},
+        .out = &out_src,
         .compress = take_compressed,
         .compress_ctx = &current,
         .gd = gd,
@@ -352,21 +352,15 @@ int tool_convert_stream(const char *src_path, bool src_raw, const char *dst,
     if (options->progress)
         fprintf(stderr, err ? "\n" : "\rvmdk: convert: 100%%\n");
     if (err) {
-        tool_error(dst, err, "%s%s%s", vmdk_swrite_detail(w), out.errnum ? ": " : "",
-                   out.errnum ? strerror(out.errnum) : "");
+        int e = out.open ? host_source_errno(&out.file) : 0;
+        tool_error(dst, err, "%s%s%s", vmdk_swrite_detail(w), e ? ": " : "", e ? strerror(e) : "");
         goto done;
     }
-    if (close(out.fd) != 0) {
-        out.fd = -1;
-        tool_error(dst, host_errno_to_vb(errno), "close failed: %s", strerror(errno));
-        goto done;
-    }
-    out.fd = -1;
     status = TOOL_EXIT_OK;
 done:
     tool_pipeline_stop(pipe);
-    if (out.fd >= 0)
-        close(out.fd);
+    if (out.open)
+        host_source_close(&out.file);
     if (status != TOOL_EXIT_OK && created)
         unlink(dst); /* nothing half-written stays behind */
     if (comp)

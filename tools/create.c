@@ -70,7 +70,7 @@ static int write_empty(const tool_args *args, vmdk_writer_params *params) {
     }
     tool_sinks_init(&sinks, args->image, args->force);
     params->top_name = host_basename(args->image);
-    int err = vmdk_writer_begin(w, params, &sinks.sink_folder);
+    int err = vmdk_writer_begin(w, params, &sinks.opener);
     if (!err)
         err = vmdk_writer_finish(w);
     if (err) {

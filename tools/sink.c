@@ -1,9 +1,9 @@
-/* sink.c: the host side of core's vmdk_sink_folder: new files next to the
- * disk's top file, written with pwrite and made durable with fdatasync.
- * Every file created is remembered, so a failed create or convert leaves
+/* sink.c: the opener core's writer of new disks creates its files with:
+ * the host opener's create (platform/host: pwrite, fdatasync) next to the
+ * disk's top file, after refusing to overwrite what convert reads. Every
+ * file created is remembered, so a failed create or convert leaves
  * nothing behind. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,31 +15,6 @@ struct tool_sink_id {
     dev_t dev;
     ino_t ino;
 };
-
-typedef struct tool_sink_file {
-    int fd;
-} tool_sink_file;
-
-static int sink_write(void *ctx, uint64_t offset, const void *buf, size_t len) {
-    tool_sink_file *f = ctx;
-    const char *p = buf;
-    while (len) {
-        ssize_t n = pwrite(f->fd, p, len, (off_t)offset);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return n < 0 ? host_errno_to_vb(errno) : VB_EIO;
-        p += n;
-        len -= (size_t)n;
-        offset += (uint64_t)n;
-    }
-    return 0;
-}
-
-static int sink_flush(void *ctx) {
-    tool_sink_file *f = ctx;
-    return fdatasync(f->fd) == 0 ? 0 : host_errno_to_vb(errno);
-}
 
 static bool remember(tool_sinks *s, const char *path) {
     if (s->created_count == s->created_cap) {
@@ -54,7 +29,7 @@ static bool remember(tool_sinks *s, const char *path) {
     return s->created[s->created_count++] != NULL;
 }
 
-static int sink_create(void *ctx, const char *name, vmdk_sink *ret_sink) {
+static int sink_create(void *ctx, const char *name, vb_source *ret_source) {
     tool_sinks *s = ctx;
     char path[sizeof(s->folder) + VB_PATH_MAX];
     snprintf(path, sizeof(path), "%s%s", s->folder, name);
@@ -68,35 +43,23 @@ static int sink_create(void *ctx, const char *name, vmdk_sink *ret_sink) {
             }
         }
     }
-    tool_sink_file *f = malloc(sizeof(*f));
-    if (!f)
-        return VB_ELIMIT;
-    int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (s->force ? O_TRUNC : O_EXCL);
-    f->fd = open(path, flags, 0666);
-    if (f->fd < 0) {
-        s->create_errno = errno;
+    int err = s->host_ops.create(s->host_ops.ctx, name, ret_source);
+    if (err) {
+        s->create_errno = s->host.errnum;
         snprintf(s->create_path, sizeof(s->create_path), "%s", path);
-        free(f);
-        return host_errno_to_vb(s->create_errno);
+        return err;
     }
     if (!remember(s, path)) {
-        close(f->fd);
+        host_source_close(ret_source);
         unlink(path);
-        free(f);
         return VB_ELIMIT;
     }
-    *ret_sink = (vmdk_sink){.ctx = f, .write = sink_write, .flush = sink_flush};
     return 0;
 }
 
-static void sink_close(void *ctx, vmdk_sink *sink) {
+static void sink_close(void *ctx, vb_source *source) {
     (void)ctx;
-    tool_sink_file *f = sink->ctx;
-    if (f) {
-        close(f->fd);
-        free(f);
-    }
-    sink->ctx = NULL;
+    host_source_close(source);
 }
 
 void tool_sinks_init(tool_sinks *s, const char *top_path, bool force) {
@@ -106,7 +69,9 @@ void tool_sinks_init(tool_sinks *s, const char *top_path, bool force) {
     size_t dir_len = (size_t)(base - top_path);
     /* The folder keeps its '/', so a file's path is the folder plus its name. */
     snprintf(s->folder, sizeof(s->folder), "%.*s", (int)dir_len, top_path);
-    s->sink_folder = (vmdk_sink_folder){.ctx = s, .create = sink_create, .close = sink_close};
+    host_opener_init(&s->host, top_path, &s->host_ops);
+    s->host.overwrite = force;
+    s->opener = (vb_opener){.ctx = s, .create = sink_create, .close = sink_close};
 }
 
 void tool_sinks_error(const tool_sinks *s, const char *top_path, int err, const char *detail) {

@@ -10,7 +10,6 @@
 #include "host_source.h"
 #include "vmdk/vmdk.h"
 #include "vmdk/vmdk_layout.h"
-#include "vmdk/vmdk_sink.h"
 
 /* Exit statuses (documented in README.md). */
 enum {
@@ -122,8 +121,9 @@ void tool_input_close(tool_input *in);
 int tool_input_read(tool_input *in, uint64_t offset, void *buf, size_t len);
 
 /* The files a new disk is made of, created next to its top file
- * (sink.c): O_CREAT|O_EXCL (O_TRUNC with force); every file created is
- * remembered so a failed create or convert removes them all. */
+ * (sink.c) by the host opener's create: O_CREAT|O_EXCL (O_TRUNC with
+ * force); every file created is remembered so a failed create or convert
+ * removes them all. */
 typedef struct tool_sinks {
     char folder[4096]; /* the top file's folder with its '/', or "" */
     bool force;
@@ -133,7 +133,9 @@ typedef struct tool_sinks {
     size_t created_count, created_cap;
     struct tool_sink_id *protect; /* files never to overwrite, even with force (heap) */
     size_t protect_count, protect_cap;
-    vmdk_sink_folder sink_folder; /* ctx = this struct */
+    host_opener host;   /* creates the files */
+    vb_opener host_ops; /* its opener */
+    vb_opener opener;   /* what the writer gets: create and close (ctx = this struct) */
 } tool_sinks;
 
 /* Roots the folder next to top_path. */

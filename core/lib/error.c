@@ -25,6 +25,7 @@ static const struct {
     {"ELOOP", "chain loops back on itself"},
     {"ETRUNCATED", "truncated"},
     {"EREADONLY", "read-only"},
+    {"EEXIST", "already exists"},
 };
 
 const char *vb_err_name(int err) {

@@ -29,9 +29,10 @@ typedef enum vb_err {
     VB_ELOOP = -15,       /* a chain loops: VMDK parents, FAT clusters, MBR EBRs */
     VB_ETRUNCATED = -16,  /* data ends before a structure it must hold */
     VB_EREADONLY = -17,   /* a write to something that cannot be written */
+    VB_EEXIST = -18,      /* a file to be created exists already */
 } vb_err;
 
-#define VB_ERR_COUNT 18
+#define VB_ERR_COUNT 19
 
 /* Stable short name ("EIO", "ECORRUPT", ...) and message of a code. */
 const char *vb_err_name(int err);

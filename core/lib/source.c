@@ -11,23 +11,18 @@ int vb_source_read(const vb_source *src, uint64_t offset, void *buf, size_t len)
     return src->read(src->ctx, offset, buf, len);
 }
 
-/* The range rule of vb_source_read, once for writes: start inside the
- * source or at its end, no overflow. */
-static bool write_range_ok(const vb_source *src, uint64_t offset, size_t len) {
-    uint64_t end;
-    return offset <= src->size && !vb_add_overflow_u64(offset, len, &end);
-}
-
 int vb_source_write(vb_source *src, uint64_t offset, const void *buf, size_t len) {
+    uint64_t end;
     if (!src->write)
         return VB_EREADONLY;
-    if (!write_range_ok(src, offset, len))
+    /* Anywhere, gaps included (they read as zeros), but no overflow. */
+    if (vb_add_overflow_u64(offset, len, &end))
         return VB_ERANGE;
     if (len == 0)
         return 0;
     int r = src->write(src->ctx, offset, buf, len);
-    if (r == 0 && offset + len > src->size)
-        src->size = offset + len;
+    if (r == 0 && end > src->size)
+        src->size = end;
     return r;
 }
 

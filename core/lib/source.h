@@ -16,8 +16,11 @@ typedef struct vb_source {
     int (*read)(void *ctx, uint64_t offset, void *buf, size_t len);
     /* The optional write side (NULL: read-only). Writes exactly len bytes
      * at offset; a write that ends past size extends the source (callers
-     * go through vb_source_write, which updates size). Returns 0 or a
-     * negative vb_err. */
+     * go through vb_source_write, which updates size). A write may start
+     * past size: the gap then reads as zeros (the writers of new disks
+     * leave preallocated tables to that). An implementation that cannot
+     * guarantee the zeros refuses such a write with VB_ERANGE. Returns 0
+     * or a negative vb_err. */
     int (*write)(void *ctx, uint64_t offset, const void *buf, size_t len);
     /* Makes every write that returned before it durable. NULL: nothing to
      * do (memory). Returns 0 or a negative vb_err. */
@@ -34,7 +37,12 @@ typedef struct vb_opener {
      * flush). NULL: the opener cannot open files for writing. A file that
      * cannot be written is VB_EREADONLY. */
     int (*open_rw)(void *ctx, const char *path, vb_source *ret_source);
-    /* Releases a source returned by open or open_rw. May be NULL. */
+    /* Creates the new, empty file path (no '/': a file in the opener's
+     * folder) for reading and writing and fills *ret_source, size 0. A
+     * file that exists is VB_EEXIST unless the platform was told to
+     * overwrite it. NULL: the opener cannot create files. */
+    int (*create)(void *ctx, const char *path, vb_source *ret_source);
+    /* Releases a source returned by open, open_rw or create. May be NULL. */
     void (*close)(void *ctx, vb_source *source);
 } vb_opener;
 
@@ -42,9 +50,10 @@ typedef struct vb_opener {
  * must not overflow nor pass src->size. */
 int vb_source_read(const vb_source *src, uint64_t offset, void *buf, size_t len);
 
-/* Writes through a source's write side: VB_EREADONLY without one. offset
- * may be at most src->size (no gaps) and offset + len must not overflow;
- * a write that ends past size extends the source and src->size. */
+/* Writes through a source's write side: VB_EREADONLY without one.
+ * offset + len must not overflow; a write that ends past size extends the
+ * source and src->size, and one that starts past size leaves a gap that
+ * reads as zeros (see vb_source.write). */
 int vb_source_write(vb_source *src, uint64_t offset, const void *buf, size_t len);
 
 /* Flushes a source's writes (0 when it has no flush; VB_EREADONLY when it

@@ -11,7 +11,7 @@ static const uint8_t zero_sector[512];
 
 static int write_at(vmdk_fill *f, uint64_t sector, const void *buf, uint64_t len,
                     const char *what) {
-    int err = f->sink->write(f->sink->ctx, sector * 512, buf, (size_t)len);
+    int err = vb_source_write(f->file, sector * 512, buf, (size_t)len);
     if (err)
         return vb_fail(f->diag, err, "%s: cannot write %s at sector %llu", f->name, what,
                        (unsigned long long)sector);
@@ -19,14 +19,14 @@ static int write_at(vmdk_fill *f, uint64_t sector, const void *buf, uint64_t len
 }
 
 static int flush(vmdk_fill *f) {
-    int err = f->sink->flush(f->sink->ctx);
+    int err = vb_source_flush(f->file);
     return err ? vb_fail(f->diag, err, "%s: flush failed", f->name) : 0;
 }
 
-int vmdk_fill_begin(vmdk_fill *f, const vmdk_sink *sink, uint64_t capacity, const char *name,
+int vmdk_fill_begin(vmdk_fill *f, vb_source *file, uint64_t capacity, const char *name,
                     vb_diag *diag) {
     vb_memset(f, 0, sizeof(*f));
-    f->sink = sink;
+    f->file = file;
     f->diag = diag;
     f->name = name;
     int err = vmdk_layout_sparse_init(capacity, &f->layout);

@@ -9,13 +9,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "lib/error.h"
+#include "lib/source.h"
 #include "vmdk/vmdk_layout.h"
-#include "vmdk/vmdk_sink.h"
 
 #define VMDK_FILL_NO_TABLE UINT64_MAX
 
 typedef struct vmdk_fill {
-    const vmdk_sink *sink; /* the extent file, owned by the caller */
+    vb_source *file; /* the extent file (its write side), owned by the caller */
     vb_diag *diag;
     const char *name; /* of the extent file, for details */
     vmdk_layout_sparse layout;
@@ -28,7 +28,7 @@ typedef struct vmdk_fill {
 
 /* Starts an extent of capacity sectors (VB_ELIMIT when too large). Writes
  * nothing yet. */
-int vmdk_fill_begin(vmdk_fill *fill, const vmdk_sink *sink, uint64_t capacity, const char *name,
+int vmdk_fill_begin(vmdk_fill *fill, vb_source *file, uint64_t capacity, const char *name,
                     vb_diag *diag);
 
 /* Stores grains [grain, grain + count) from data (bytes long: count whole

@@ -70,7 +70,7 @@ static void make_marker(uint8_t *m, uint64_t val, uint32_t type) {
 
 /* Appends buf[0, len) (len a multiple of a sector). */
 static int emit(vmdk_stream_writer *w, const void *buf, size_t len) {
-    int r = w->opt.sink.write(w->opt.sink.ctx, w->pos, buf, len);
+    int r = vb_source_write(w->opt.out, w->pos, buf, len);
     if (r) {
         w->failed = true;
         return vb_fail(&w->diag, r, "write of %zu bytes at offset %llu failed", len,
@@ -89,8 +89,8 @@ int vmdk_swrite_begin(vmdk_stream_writer *w, const vmdk_swrite_options *options)
     vb_memset(w, 0, sizeof(*w));
     w->opt = *options;
     const char *name = options->extent_name;
-    if (!options->sink.write || !options->compress || !name)
-        return fail(w, VB_EINVAL, "stream writer: no sink, compressor or extent name");
+    if (!options->out || !options->out->write || !options->compress || !name)
+        return fail(w, VB_EINVAL, "stream writer: no output, compressor or extent name");
     if (options->capacity == 0)
         return fail(w, VB_EINVAL, "stream writer: capacity 0");
     /* Grain-table entries are 32-bit sector offsets: a file past 2 TiB
@@ -256,12 +256,10 @@ int vmdk_swrite_finish(vmdk_stream_writer *w) {
     r = emit(w, w->buf, 3 * SECTOR);
     if (r)
         return r;
-    if (w->opt.sink.flush) {
-        r = w->opt.sink.flush(w->opt.sink.ctx);
-        if (r) {
-            w->failed = true;
-            return vb_fail(&w->diag, r, "flush of the finished stream failed");
-        }
+    r = vb_source_flush(w->opt.out);
+    if (r) {
+        w->failed = true;
+        return vb_fail(&w->diag, r, "flush of the finished stream failed");
     }
     w->failed = true; /* finished: nothing more may be written */
     vb_diag_clear(&w->diag);

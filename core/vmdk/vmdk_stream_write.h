@@ -9,7 +9,8 @@
  *   the footer (the header with the real gdOffset), an end-of-stream marker.
  *
  * Grains go in by increasing index; all-zero grains are not stored. The
- * caller supplies the output (a sink that appends), the compressor (a
+ * caller supplies the output (a source's write side: every write appends
+ * at the end, so one that only appends will do), the compressor (a
  * callback: core stays freestanding), and the grain directory's memory
  * (vmdk_swrite_gd_entries entries). Nothing here allocates. */
 #ifndef VB_VMDK_STREAM_WRITE_H
@@ -19,15 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lib/error.h"
-
-/* The output: write appends len bytes at offset (always the current end);
- * flush makes everything written durable. Both return 0 or a vb_err.
- * (A stand-in for the byte source's write side until both meet.) */
-typedef struct vmdk_stream_sink {
-    void *ctx;
-    int (*write)(void *ctx, uint64_t offset, const void *buf, size_t len);
-    int (*flush)(void *ctx); /* may be NULL */
-} vmdk_stream_sink;
+#include "lib/source.h"
 
 /* Compresses in[0, in_len) as one zlib stream (RFC 1950) into
  * out[0, out_cap); sets *ret_len. Returns 0 or a vb_err (VB_ELIMIT when it
@@ -51,7 +44,7 @@ typedef struct vmdk_swrite_options {
     uint64_t capacity;       /* virtual size in sectors (> 0) */
     uint32_t cid;            /* content id for the descriptor */
     const char *extent_name; /* the file name in the extent line (no quotes, no newline) */
-    vmdk_stream_sink sink;
+    vb_source *out;          /* the new file, written through vb_source_write (the caller's) */
     vmdk_compress_fn compress;
     void *compress_ctx;
     uint32_t *gd;      /* caller memory for the grain directory */

@@ -15,10 +15,10 @@ static int fail(vmdk_writer *w, int err) {
     return err;
 }
 
-int vmdk_writer_begin(vmdk_writer *w, const vmdk_writer_params *p, const vmdk_sink_folder *folder) {
+int vmdk_writer_begin(vmdk_writer *w, const vmdk_writer_params *p, const vb_opener *opener) {
     vb_memset(w, 0, sizeof(*w) - sizeof(w->text));
     w->text[0] = '\0';
-    w->folder = *folder;
+    w->opener = *opener;
     w->failed = true; /* until begin succeeds */
     if (!vmdk_layout_type_name(p->type))
         return vb_fail(&w->diag, VB_EINVAL, "unknown disk kind %u", (unsigned)p->type);
@@ -51,7 +51,10 @@ int vmdk_writer_begin(vmdk_writer *w, const vmdk_writer_params *p, const vmdk_si
     if (w->type == VMDK_CREATE_MONOLITHIC_SPARSE && w->text_len >= VMDK_LAYOUT_DESC_SECTORS * 512)
         return vb_fail(&w->diag, VB_ELIMIT, "the descriptor does not fit its %u sectors",
                        VMDK_LAYOUT_DESC_SECTORS);
-    err = folder->create(folder->ctx, w->top_name, &w->top);
+    if (!opener->create)
+        return vb_fail(&w->diag, VB_EREADONLY, "%s: cannot create: the opener makes no files",
+                       w->top_name);
+    err = opener->create(opener->ctx, w->top_name, &w->top);
     if (err)
         return vb_fail(&w->diag, err, "%s: cannot create", w->top_name);
     w->top_open = true;
@@ -68,7 +71,7 @@ static int open_extent(vmdk_writer *w) {
     if (w->type == VMDK_CREATE_MONOLITHIC_SPARSE) {
         w->ext = w->top;
     } else {
-        err = w->folder.create(w->folder.ctx, w->ext_name, &w->ext);
+        err = w->opener.create(w->opener.ctx, w->ext_name, &w->ext);
         if (err)
             return vb_fail(&w->diag, err, "%s: cannot create", w->ext_name);
     }
@@ -79,9 +82,9 @@ static int open_extent(vmdk_writer *w) {
     return 0;
 }
 
-static void close_sink(vmdk_writer *w, vmdk_sink *sink) {
-    if (w->folder.close)
-        w->folder.close(w->folder.ctx, sink);
+static void close_file(vmdk_writer *w, vb_source *file) {
+    if (w->opener.close)
+        w->opener.close(w->opener.ctx, file);
 }
 
 /* Completes the open extent and moves on to the next. */
@@ -93,14 +96,14 @@ static int close_extent(vmdk_writer *w) {
     } else {
         uint64_t size = w->ext_sectors * 512;
         if (w->ext_end_written < size) /* the file spans the whole extent */
-            err = w->ext.write(w->ext.ctx, size - 512, zero_sector, 512);
+            err = vb_source_write(&w->ext, size - 512, zero_sector, 512);
         if (!err)
-            err = w->ext.flush(w->ext.ctx);
+            err = vb_source_flush(&w->ext);
         if (err)
             vb_fail(&w->diag, err, "%s: cannot complete the extent file", w->ext_name);
     }
     if (w->type != VMDK_CREATE_MONOLITHIC_SPARSE)
-        close_sink(w, &w->ext);
+        close_file(w, &w->ext);
     w->extent_open = false;
     w->extent++;
     return err;
@@ -143,7 +146,7 @@ int vmdk_writer_put(vmdk_writer *w, uint64_t offset, const void *buf, size_t len
             uint64_t grains = piece / GRAIN_BYTES + (piece % GRAIN_BYTES != 0);
             err = vmdk_fill_put(&w->fill, in_ext / GRAIN_BYTES, grains, data, piece);
         } else {
-            err = w->ext.write(w->ext.ctx, in_ext, data, (size_t)piece);
+            err = vb_source_write(&w->ext, in_ext, data, (size_t)piece);
             if (err)
                 vb_fail(&w->diag, err, "%s: cannot write at byte %llu", w->ext_name,
                         (unsigned long long)in_ext);
@@ -167,9 +170,9 @@ int vmdk_writer_finish(vmdk_writer *w) {
         err = w->extent_open ? close_extent(w) : open_extent(w);
     if (!err && w->type != VMDK_CREATE_MONOLITHIC_SPARSE) {
         /* The descriptor file last: only now does the disk exist. */
-        err = w->top.write(w->top.ctx, 0, w->text, w->text_len);
+        err = vb_source_write(&w->top, 0, w->text, w->text_len);
         if (!err)
-            err = w->top.flush(w->top.ctx);
+            err = vb_source_flush(&w->top);
         if (err)
             vb_fail(&w->diag, err, "%s: cannot write the descriptor", w->top_name);
     }
@@ -177,7 +180,7 @@ int vmdk_writer_finish(vmdk_writer *w) {
         vmdk_writer_abort(w);
         return fail(w, err);
     }
-    close_sink(w, &w->top);
+    close_file(w, &w->top);
     w->top_open = false;
     w->failed = true; /* finished: nothing more to put */
     return 0;
@@ -185,10 +188,10 @@ int vmdk_writer_finish(vmdk_writer *w) {
 
 void vmdk_writer_abort(vmdk_writer *w) {
     if (w->extent_open && w->type != VMDK_CREATE_MONOLITHIC_SPARSE)
-        close_sink(w, &w->ext);
+        close_file(w, &w->ext);
     w->extent_open = false;
     if (w->top_open)
-        close_sink(w, &w->top);
+        close_file(w, &w->top);
     w->top_open = false;
     w->failed = true;
 }

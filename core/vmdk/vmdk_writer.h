@@ -2,8 +2,9 @@
  * then finish) and `vmdk convert` (begin, put the non-zero data in disk
  * order, finish). Kinds: monolithicSparse (also as a delta link over a
  * parent), twoGbMaxExtentSparse, monolithicFlat, twoGbMaxExtentFlat, laid
- * out as qemu-img lays them out (vmdk_layout.h). Files are created through
- * a sink folder, at most two open at once; each file is flushed before the
+ * out as qemu-img lays them out (vmdk_layout.h). Files are created by the
+ * opener's create and written through their sources' write side, at most
+ * two open at once; each file is flushed before the
  * one that makes the disk valid (the descriptor file, or the sparse header)
  * is written, so an interrupted writer leaves no half-valid disk. The
  * caller removes the files of a writer that failed. No heap; the struct
@@ -14,10 +15,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "lib/error.h"
+#include "lib/source.h"
 #include "vb_config.h"
 #include "vmdk/vmdk_fill.h"
 #include "vmdk/vmdk_layout.h"
-#include "vmdk/vmdk_sink.h"
 
 typedef struct vmdk_writer_params {
     vmdk_create_type type;
@@ -33,13 +34,13 @@ typedef struct vmdk_writer {
     vmdk_create_type type;
     uint64_t capacity; /* sectors */
     char top_name[VB_PATH_MAX];
-    vmdk_sink_folder folder;
-    vmdk_sink top; /* descriptor file, or the monolithicSparse file */
+    vb_opener opener; /* creates and closes the files */
+    vb_source top;    /* descriptor file, or the monolithicSparse file */
     bool top_open;
     uint64_t extent_count;
     uint64_t extent; /* the open extent, or the next one to open */
     bool extent_open;
-    vmdk_sink ext; /* the open extent (a copy of top for monolithicSparse) */
+    vb_source ext; /* the open extent (a copy of top for monolithicSparse) */
     char ext_name[VB_PATH_MAX];
     uint64_t ext_start, ext_sectors; /* of the open extent */
     uint64_t ext_end_written;        /* flat: bytes of the extent written up to */
@@ -50,12 +51,13 @@ typedef struct vmdk_writer {
     char text[VB_DESCRIPTOR_MAX]; /* the descriptor, made at begin */
 } vmdk_writer;
 
-/* Checks the parameters, makes the descriptor and creates the top file.
+/* Checks the parameters, makes the descriptor and creates the top file
+ * with opener->create (files are named relative to its folder).
  * VB_EINVAL for a capacity of 0 or not a multiple of 512, or a parent with
  * a kind other than monolithicSparse; VB_ELIMIT for a capacity the kind
- * cannot hold; the folder's error when a file cannot be created. */
-int vmdk_writer_begin(vmdk_writer *w, const vmdk_writer_params *params,
-                      const vmdk_sink_folder *folder);
+ * cannot hold; VB_EREADONLY for an opener without create; the opener's
+ * error when a file cannot be created. */
+int vmdk_writer_begin(vmdk_writer *w, const vmdk_writer_params *params, const vb_opener *opener);
 
 /* Stores len bytes at byte offset: offsets only grow from put to put;
  * offset and len are multiples of 512, and for the sparse kinds whole

@@ -1,4 +1,5 @@
-/* host_source.c: pread-based byte sources and the folder opener. */
+/* host_source.c: pread/pwrite byte sources and the folder opener, which
+ * also creates the new files of the writers. */
 #include "host_source.h"
 
 #include <errno.h>
@@ -15,6 +16,7 @@ host_read_stats host_stats;
 typedef struct host_file {
     int fd;
     uint64_t size;
+    int errnum; /* errno of the first write or flush that failed, or 0 */
 } host_file;
 
 int host_errno_to_vb(int errnum) {
@@ -55,21 +57,27 @@ static int host_read(void *ctx, uint64_t offset, void *buf, size_t len) {
     return 0;
 }
 
+/* Keeps the first errno for host_source_errno; returns its vb_err. */
+static int write_failed(host_file *f, int errnum) {
+    if (!f->errnum)
+        f->errnum = errnum;
+    return host_errno_to_vb(errnum);
+}
+
 /* pwrite all of buf (short writes and EINTR retried); the file grows
- * when the write ends past its end. */
+ * when the write ends past its end, and a gap before offset reads as
+ * zeros (a hole: POSIX guarantees it). */
 static int host_write(void *ctx, uint64_t offset, const void *buf, size_t len) {
     host_file *f = ctx;
     const uint8_t *p = buf;
-    if (offset > f->size)
-        return VB_ERANGE;
     while (len) {
         ssize_t n = pwrite(f->fd, p, len, (off_t)offset);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            return host_errno_to_vb(errno);
+            return write_failed(f, errno);
         if (n == 0)
-            return VB_EIO;
+            return write_failed(f, ENOSPC);
         p += n;
         len -= (size_t)n;
         offset += (uint64_t)n;
@@ -83,7 +91,29 @@ static int host_flush(void *ctx) {
     host_file *f = ctx;
     while (fdatasync(f->fd) < 0) {
         if (errno != EINTR)
-            return host_errno_to_vb(errno);
+            return write_failed(f, errno);
+    }
+    return 0;
+}
+
+int host_source_errno(const vb_source *source) {
+    const host_file *f = source->ctx;
+    return f ? f->errnum : 0;
+}
+
+/* A host file source over fd (whose size is size), for reading or for
+ * reading and writing. Closes fd when out of memory. */
+static int make_source(int fd, uint64_t size, bool rw, vb_source *ret_source) {
+    host_file *f = malloc(sizeof(*f));
+    if (!f) {
+        close(fd);
+        return VB_ELIMIT;
+    }
+    *f = (host_file){.fd = fd, .size = size};
+    *ret_source = (vb_source){.ctx = f, .size = size, .read = host_read};
+    if (rw) {
+        ret_source->write = host_write;
+        ret_source->flush = host_flush;
     }
     return 0;
 }
@@ -110,19 +140,7 @@ static int open_file(const char *path, bool rw, vb_source *ret_source) {
         close(fd);
         return VB_EINVAL;
     }
-    host_file *f = malloc(sizeof(*f));
-    if (!f) {
-        close(fd);
-        return VB_ELIMIT;
-    }
-    f->fd = fd;
-    f->size = size;
-    *ret_source = (vb_source){.ctx = f, .size = size, .read = host_read};
-    if (rw) {
-        ret_source->write = host_write;
-        ret_source->flush = host_flush;
-    }
-    return 0;
+    return make_source(fd, size, rw, ret_source);
 }
 
 int host_source_open(const char *path, vb_source *ret_source) {
@@ -142,14 +160,37 @@ void host_source_close(vb_source *source) {
     source->ctx = NULL;
 }
 
+/* path inside the opener's folder (absolute paths as they are). */
+static bool full_path(const host_opener *ho, const char *path, char *full, size_t cap) {
+    int n = path[0] == '/' ? snprintf(full, cap, "%s", path)
+                           : snprintf(full, cap, "%s/%s", ho->folder, path);
+    return n >= 0 && (size_t)n < cap;
+}
+
 static int opener_open_file(void *ctx, const char *path, bool rw, vb_source *ret_source) {
-    host_opener *ho = ctx;
     char full[8192];
-    int n = path[0] == '/' ? snprintf(full, sizeof(full), "%s", path)
-                           : snprintf(full, sizeof(full), "%s/%s", ho->folder, path);
-    if (n < 0 || (size_t)n >= sizeof(full))
+    if (!full_path(ctx, path, full, sizeof(full)))
         return VB_ELIMIT;
     return open_file(full, rw, ret_source);
+}
+
+/* A new file: O_EXCL, or O_TRUNC when the opener may overwrite. The errno
+ * of a failure stays in ho->errnum for the tool's messages. */
+static int opener_create(void *ctx, const char *path, vb_source *ret_source) {
+    host_opener *ho = ctx;
+    char full[8192];
+    ho->errnum = 0;
+    if (!full_path(ho, path, full, sizeof(full))) {
+        ho->errnum = ENAMETOOLONG;
+        return VB_ELIMIT;
+    }
+    int flags = O_RDWR | O_CREAT | O_CLOEXEC | (ho->overwrite ? O_TRUNC : O_EXCL);
+    int fd = open(full, flags, (mode_t)ho->mode);
+    if (fd < 0) {
+        ho->errnum = errno;
+        return errno == EEXIST ? VB_EEXIST : host_errno_to_vb(errno);
+    }
+    return make_source(fd, 0, true, ret_source);
 }
 
 static int opener_open(void *ctx, const char *path, vb_source *ret_source) {
@@ -183,6 +224,12 @@ void host_opener_init(host_opener *ho, const char *file_path, vb_opener *ret_ope
         memcpy(ho->folder, file_path, dir_len);
         ho->folder[dir_len] = '\0';
     }
-    *ret_opener = (vb_opener){
-        .ctx = ho, .open = opener_open, .open_rw = opener_open_rw, .close = opener_close};
+    ho->overwrite = false;
+    ho->mode = 0666;
+    ho->errnum = 0;
+    *ret_opener = (vb_opener){.ctx = ho,
+                              .open = opener_open,
+                              .open_rw = opener_open_rw,
+                              .create = opener_create,
+                              .close = opener_close};
 }

@@ -3,7 +3,8 @@
  * so a grain or a table boundary falls anywhere) and a sequence of puts
  * (gaps, runs of grains or sectors, a pattern byte; sometimes one that is
  * out of order, unaligned or past the end). The disk is written into
- * memory files, opened by the reader and compared with a RAM mirror.
+ * memory files (memdir's create), opened by the reader and compared with
+ * a RAM mirror.
  *
  * Invariants: a put the contract allows succeeds, any other fails with
  * VB_EINVAL and every later call fails too; a finished disk opens and
@@ -24,42 +25,10 @@ static vmdk_writer writer;
 static vmdk_disk disk;
 static uint8_t mirror[MAX_SECTORS * 512], data[MAX_SECTORS * 512], back[MAX_SECTORS * 512];
 
-typedef struct sinks {
-    memdir *dir;
-    unsigned long creates, closes;
-} sinks;
-
-static int mem_write(void *ctx, uint64_t offset, const void *buf, size_t len) {
-    memdir_file *f = ctx;
-    FUZZ_ASSERT(offset + len <= 4 * MAX_SECTORS * 512); /* nothing past metadata + data */
-    if (offset + len > f->size) {
-        uint8_t *grown = realloc(f->data, offset + len);
-        FUZZ_ASSERT(grown != NULL);
-        memset(grown + f->size, 0, offset + len - f->size);
-        f->data = grown;
-        f->size = offset + len;
-    }
-    memcpy(f->data + offset, buf, len);
-    return 0;
-}
-
-static int mem_flush(void *ctx) {
-    (void)ctx;
-    return 0;
-}
-
-static int mem_create(void *ctx, const char *name, vmdk_sink *ret) {
-    sinks *s = ctx;
-    FUZZ_ASSERT(memdir_find(s->dir, name) == NULL); /* each file once */
-    memdir_file *f = memdir_add(s->dir, name, "", 0);
-    s->creates++;
-    *ret = (vmdk_sink){f, mem_write, mem_flush};
-    return 0;
-}
-
-static void mem_close(void *ctx, vmdk_sink *sink) {
-    ((sinks *)ctx)->closes++;
-    sink->ctx = NULL;
+/* Nothing past metadata + data: every file stays below 4x the capacity. */
+static void check_sizes(const memdir *dir) {
+    for (size_t i = 0; i < dir->count; i++)
+        FUZZ_ASSERT(dir->files[i].size <= 4 * MAX_SECTORS * 512);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size) {
@@ -72,12 +41,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size) {
     uint64_t unit = sparse ? GRAIN : 512;
     memdir dir;
     memdir_init(&dir);
-    /* memdir's first add makes room for 16 files, and a disk here has at
-     * most 2: the sinks may point into its array. */
-    sinks s = {&dir, 0, 0};
-    vmdk_sink_folder folder = {&s, mem_create, mem_close};
+    vb_opener files;
+    memdir_opener(&dir, &files); /* create refuses a name twice: each file once */
     vmdk_writer_params p = {type, bytes, "fz.vmdk", 0x1234567, 0xffffffff, NULL};
-    FUZZ_ASSERT(vmdk_writer_begin(&writer, &p, &folder) == 0);
+    FUZZ_ASSERT(vmdk_writer_begin(&writer, &p, &files) == 0);
     memset(mirror, 0, bytes);
     uint64_t next = 0;
     bool failed = false;
@@ -129,7 +96,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size) {
         vmdk_writer_abort(&writer);
     } else {
         FUZZ_ASSERT(vmdk_writer_finish(&writer) == 0);
-        FUZZ_ASSERT(s.closes == s.creates);
+        FUZZ_ASSERT(dir.closes == dir.creates);
+        check_sizes(&dir);
         vb_source top;
         vb_opener opener;
         memdir_opener(&dir, &opener);
@@ -142,7 +110,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size) {
         vmdk_close(&disk);
         memdir_source_free(&top);
     }
-    FUZZ_ASSERT(s.closes == s.creates);
+    FUZZ_ASSERT(dir.closes == dir.creates + dir.opens); /* the reader's too */
+    check_sizes(&dir);
     memdir_free(&dir);
     return 0;
 }

@@ -96,8 +96,6 @@ static bool survive(memdir *d) {
 static int handle_write(void *ctx, uint64_t offset, const void *buf, size_t len) {
     memdir_handle *h = ctx;
     memdir_file *f = &h->dir->files[h->index];
-    if (offset > f->size)
-        return VB_ERANGE;
     if (!survive(h->dir))
         return VB_EIO;
     h->dir->writes++;
@@ -105,6 +103,8 @@ static int handle_write(void *ctx, uint64_t offset, const void *buf, size_t len)
         f->data = realloc(f->data, offset + len);
         if (!f->data)
             abort();
+        if (offset > f->size) /* the source's rule: a gap reads as zeros */
+            memset(f->data + f->size, 0, offset - f->size);
         f->size = offset + len;
     }
     memcpy(f->data + offset, buf, len);
@@ -165,6 +165,18 @@ static int opener_open_rw(void *ctx, const char *path, vb_source *ret_source) {
     return r;
 }
 
+static int opener_create(void *ctx, const char *path, vb_source *ret_source) {
+    memdir *d = ctx;
+    snprintf(d->last_open, sizeof(d->last_open), "%s", path);
+    if (memdir_find(d, path))
+        return VB_EEXIST;
+    memdir_add(d, path, "", 0);
+    int r = make_source_rw(d, path, ret_source);
+    if (r == 0)
+        d->creates++;
+    return r;
+}
+
 int memdir_source_rw(memdir *d, const char *name, vb_source *ret_source) {
     return make_source_rw(d, name, ret_source);
 }
@@ -189,6 +201,7 @@ void memdir_opener(memdir *d, vb_opener *ret_opener) {
     ret_opener->ctx = d;
     ret_opener->open = opener_open;
     ret_opener->open_rw = opener_open_rw;
+    ret_opener->create = opener_create;
     ret_opener->close = opener_close;
 }
 

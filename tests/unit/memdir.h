@@ -29,6 +29,7 @@ typedef struct memdir {
     memdir_file *files;
     size_t count, cap;
     unsigned long opens, closes; /* successful opens, closes */
+    unsigned long creates;       /* successful creates (closes count them too) */
     unsigned long reads;         /* platform read calls over all files */
     unsigned long long read_bytes;
     char last_open[512]; /* last path asked for (found or not) */
@@ -52,7 +53,9 @@ memdir_file *memdir_add_text(memdir *d, const char *name, const char *text);
 memdir_file *memdir_find(memdir *d, const char *name);
 
 /* The opener over d: open(path) finds the file by exact name; open_rw
- * gives sources with write and flush (files grow as they are written). */
+ * gives sources with write and flush (files grow as they are written; a
+ * write past the end leaves zeros before it); create adds a new, empty
+ * file (VB_EEXIST when the name is taken) and gives it the same way. */
 void memdir_opener(memdir *d, vb_opener *ret_opener);
 
 /* A writable source over a file of d (the top-level file of a disk opened

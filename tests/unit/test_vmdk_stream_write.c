@@ -2,7 +2,7 @@
  * (core/vmdk/vmdk_stream_write.c): the exact bytes of every marker, table,
  * directory, footer and end-of-stream marker with a fake compressor; a
  * zlib-compressed image read back through the reader; refusals and a
- * failing sink. */
+ * failing output. */
 #include <zlib.h>
 #include "test.h"
 #include "vmdk/vmdk_stream_write.h"
@@ -10,19 +10,28 @@
 
 #define SECTOR 512u
 
-/* A sink into a growing heap buffer; fail_at > 0 makes the write that
- * would start at that byte fail. */
+/* An output source over a growing heap buffer that only takes appends;
+ * fail_at > 0 makes the write that would reach past that byte fail. */
 typedef struct mem_sink {
     uint8_t *data;
     size_t size;
     uint64_t fail_at;
     int flushes, writes;
+    vb_source src; /* the source over it, made by begin() */
 } mem_sink;
+
+static int sink_read(void *ctx, uint64_t offset, void *buf, size_t len) {
+    mem_sink *s = ctx;
+    if (offset > s->size || len > s->size - offset)
+        return VB_ERANGE;
+    memcpy(buf, s->data + offset, len);
+    return 0;
+}
 
 static int sink_write(void *ctx, uint64_t offset, const void *buf, size_t len) {
     mem_sink *s = ctx;
     if (offset != s->size)
-        return VB_EINVAL; /* a sequential writer only appends */
+        return VB_ERANGE; /* a sequential writer only appends */
     if (s->fail_at && offset + len > s->fail_at)
         return VB_EIO;
     s->data = realloc(s->data, s->size + len);
@@ -78,11 +87,12 @@ static uint64_t le64(const uint8_t *p) {
 static uint32_t gd_mem[64];
 
 static int begin(vmdk_stream_writer *w, mem_sink *s, uint64_t capacity, vmdk_compress_fn fn) {
+    s->src = (vb_source){s, s->size, sink_read, sink_write, sink_flush};
     vmdk_swrite_options o = {
         .capacity = capacity,
         .cid = 0x12345678,
         .extent_name = "out.vmdk",
-        .sink = {s, sink_write, sink_flush},
+        .out = &s->src,
         .compress = fn,
         .gd = gd_mem,
         .gd_count = 64,

@@ -2,7 +2,8 @@
  * sector, grain and table boundaries, 2 GiB extents, sizes that must be
  * refused), file names, the header and descriptor bytes qemu-img writes,
  * and whole disks written into memory files and read back by the reader,
- * including a sink that fails after every possible number of writes. */
+ * including files that fail after every possible number of writes and
+ * flushes. */
 #include "test.h"
 #include "lib/util.h"
 #include "memdir.h"
@@ -204,60 +205,8 @@ TEST(test_descriptor_text) {
 
 /* ---- whole disks in memory ------------------------------------------------ */
 
-/* Sinks into memdir files; fails every write once `budget` writes are
- * spent (budget < 0: never). */
-typedef struct mem_sinks {
-    memdir *dir;
-    long budget;
-    unsigned long writes, flushes, creates, closes;
-} mem_sinks;
-
-typedef struct mem_sink_file {
-    mem_sinks *owner;
-    char name[64];
-} mem_sink_file;
-
-static mem_sink_file sink_files[8];
-
-static int mem_write(void *ctx, uint64_t offset, const void *buf, size_t len) {
-    mem_sink_file *f = ctx;
-    mem_sinks *s = f->owner;
-    if (s->budget >= 0 && s->writes >= (unsigned long)s->budget)
-        return VB_EIO;
-    s->writes++;
-    memdir_file *file = memdir_find(s->dir, f->name);
-    if (offset + len > file->size) {
-        file->data = realloc(file->data, offset + len);
-        memset(file->data + file->size, 0, offset + len - file->size);
-        file->size = offset + len;
-    }
-    memcpy(file->data + offset, buf, len);
-    return 0;
-}
-
-static int mem_flush(void *ctx) {
-    mem_sink_file *f = ctx;
-    f->owner->flushes++;
-    return 0;
-}
-
-static int mem_create(void *ctx, const char *name, vmdk_sink *ret) {
-    mem_sinks *s = ctx;
-    if (memdir_find(s->dir, name))
-        return VB_EINVAL;
-    mem_sink_file *f = &sink_files[s->creates++ % VB_ARRAY_SIZE(sink_files)];
-    f->owner = s;
-    snprintf(f->name, sizeof(f->name), "%s", name);
-    memdir_add(s->dir, name, "", 0);
-    *ret = (vmdk_sink){f, mem_write, mem_flush};
-    return 0;
-}
-
-static void mem_close(void *ctx, vmdk_sink *sink) {
-    ((mem_sinks *)ctx)->closes++;
-    sink->ctx = NULL;
-}
-
+/* The disks are written into memdir files (its opener's create); with
+ * fail_after >= 0 every write and flush fails once that many are done. */
 static vmdk_writer writer;
 
 /* 1000 sectors of a pattern: grains 0-2 data, 3 zeros (not put), 4 data,
@@ -265,7 +214,7 @@ static vmdk_writer writer;
 #define SMALL_SECTORS 1000u
 static uint8_t small_disk[SMALL_SECTORS * 512];
 
-static int write_small(memdir *d, mem_sinks *s, vmdk_create_type type, long budget) {
+static int write_small(memdir *d, vmdk_create_type type, long fail_after) {
     vb_memset(small_disk, 0, sizeof(small_disk));
     for (size_t i = 0; i < 5 * 65536; i++)
         small_disk[i] = (uint8_t)(i * 7 + i / 65536);
@@ -273,10 +222,11 @@ static int write_small(memdir *d, mem_sinks *s, vmdk_create_type type, long budg
     for (size_t i = 7 * 65536; i < sizeof(small_disk); i++)
         small_disk[i] = (uint8_t)(i ^ 0x5a);
     memdir_init(d);
-    *s = (mem_sinks){d, budget, 0, 0, 0, 0};
-    vmdk_sink_folder folder = {s, mem_create, mem_close};
+    d->fail_after = fail_after;
+    vb_opener opener;
+    memdir_opener(d, &opener);
     vmdk_writer_params p = {type, sizeof(small_disk), "small.vmdk", 0x1234, 0xffffffff, NULL};
-    int err = vmdk_writer_begin(&writer, &p, &folder);
+    int err = vmdk_writer_begin(&writer, &p, &opener);
     if (!err)
         err = vmdk_writer_put(&writer, 0, small_disk, 3 * 65536);
     if (!err)
@@ -297,9 +247,8 @@ TEST(test_write_read_back) {
                                              VMDK_CREATE_SPLIT_FLAT};
     for (size_t i = 0; i < VB_ARRAY_SIZE(types); i++) {
         memdir d;
-        mem_sinks s;
-        CHECK_ERR(write_small(&d, &s, types[i], -1), 0);
-        CHECK(s.closes == s.creates);
+        CHECK_ERR(write_small(&d, types[i], -1), 0);
+        CHECK(d.creates > 0 && d.closes == d.creates);
         test_disk td;
         CHECK_ERR(td_open(&td, &d, "small.vmdk", NULL), 0);
         CHECK_U64(vmdk_capacity(td.disk), sizeof(small_disk));
@@ -320,23 +269,23 @@ TEST(test_write_read_back) {
     }
 }
 
-/* A sink that fails after n writes, for every n: the writer reports the
- * failure, and until the last write the top file is no valid disk. */
+/* Files that fail after n writes and flushes, for every n: the writer
+ * reports the failure, and until the last write the top file is no valid
+ * disk (the last call is the flush after it). */
 TEST(test_write_failures) {
     static const vmdk_create_type types[] = {VMDK_CREATE_MONOLITHIC_SPARSE,
                                              VMDK_CREATE_MONOLITHIC_FLAT};
     for (size_t i = 0; i < VB_ARRAY_SIZE(types); i++) {
         memdir d;
-        mem_sinks s;
-        CHECK_ERR(write_small(&d, &s, types[i], -1), 0);
-        unsigned long total = s.writes;
+        CHECK_ERR(write_small(&d, types[i], -1), 0);
+        unsigned long total = d.writes + d.flushes;
         memdir_free(&d);
         for (long n = 0; n < (long)total; n++) {
-            CHECK_ERR(write_small(&d, &s, types[i], n), VB_EIO);
-            CHECK(s.closes == s.creates);
+            CHECK_ERR(write_small(&d, types[i], n), VB_EIO);
+            CHECK(d.closes == d.creates);
             test_disk td;
             int err = td_open(&td, &d, "small.vmdk", NULL);
-            CHECK(err != 0);
+            CHECK(err != 0 || n == (long)total - 1); /* all written but the last flush */
             td_close(&td);
             memdir_free(&d);
         }
@@ -346,27 +295,40 @@ TEST(test_write_failures) {
 TEST(test_writer_refusals) {
     memdir d;
     memdir_init(&d);
-    mem_sinks s = {&d, -1, 0, 0, 0, 0};
-    vmdk_sink_folder folder = {&s, mem_create, mem_close};
+    vb_opener opener;
+    memdir_opener(&d, &opener);
     vmdk_writer_params p = {VMDK_CREATE_MONOLITHIC_SPARSE, 1000, "r.vmdk", 1, 0xffffffff, NULL};
-    CHECK_ERR(vmdk_writer_begin(&writer, &p, &folder), VB_EINVAL); /* not whole sectors */
+    CHECK_ERR(vmdk_writer_begin(&writer, &p, &opener), VB_EINVAL); /* not whole sectors */
     p.capacity = 0;
-    CHECK_ERR(vmdk_writer_begin(&writer, &p, &folder), VB_EINVAL);
+    CHECK_ERR(vmdk_writer_begin(&writer, &p, &opener), VB_EINVAL);
     p.capacity = (vmdk_layout_sparse_max() + 128) * 512;
-    CHECK_ERR(vmdk_writer_begin(&writer, &p, &folder), VB_ELIMIT);
+    CHECK_ERR(vmdk_writer_begin(&writer, &p, &opener), VB_ELIMIT);
     CHECK_STR(vmdk_writer_detail(&writer),
               "monolithicSparse holds at most 2198754295808 bytes (use twoGbMaxExtentSparse)");
     p.type = VMDK_CREATE_MONOLITHIC_FLAT;
     p.capacity = 1024;
     p.parent_hint = "base.vmdk";
-    CHECK_ERR(vmdk_writer_begin(&writer, &p, &folder), VB_EINVAL);
-    CHECK_U64(s.creates, 0);
+    CHECK_ERR(vmdk_writer_begin(&writer, &p, &opener), VB_EINVAL);
+    CHECK_U64(d.creates, 0);
+    /* An opener that cannot create files; one whose file exists. */
+    p.type = VMDK_CREATE_MONOLITHIC_FLAT;
+    p.parent_hint = NULL;
+    vb_opener no_create = opener;
+    no_create.create = NULL;
+    CHECK_ERR(vmdk_writer_begin(&writer, &p, &no_create), VB_EREADONLY);
+    memdir_add_text(&d, "r.vmdk", "taken");
+    CHECK_ERR(vmdk_writer_begin(&writer, &p, &opener), VB_EEXIST);
+    CHECK_STR(vmdk_writer_detail(&writer), "r.vmdk: cannot create");
+    CHECK_U64(d.creates, 0);
+    memdir_free(&d);
+    memdir_init(&d);
+    memdir_opener(&d, &opener);
     /* Puts out of order, unaligned or past the end fail, and stick. */
     p.type = VMDK_CREATE_MONOLITHIC_SPARSE;
     p.parent_hint = NULL;
     p.capacity = 4 * 65536;
     uint8_t grain[65536] = {1};
-    CHECK_ERR(vmdk_writer_begin(&writer, &p, &folder), 0);
+    CHECK_ERR(vmdk_writer_begin(&writer, &p, &opener), 0);
     CHECK_ERR(vmdk_writer_put(&writer, 65536, grain, 65536), 0);
     CHECK_ERR(vmdk_writer_put(&writer, 0, grain, 65536), VB_EINVAL);
     CHECK_ERR(vmdk_writer_put(&writer, 2 * 65536, grain, 65536), VB_EINVAL); /* sticky */
@@ -379,9 +341,9 @@ TEST(test_writer_refusals) {
     } bad[] = {{512, 65536}, {0, 4096}, {3 * 65536, 2 * 65536}, {4 * 65536, 512}};
     for (size_t i = 0; i < VB_ARRAY_SIZE(bad); i++) {
         memdir_init(&d);
-        s = (mem_sinks){&d, -1, 0, 0, 0, 0};
+        memdir_opener(&d, &opener);
         static uint8_t two[2 * 65536];
-        CHECK_ERR(vmdk_writer_begin(&writer, &p, &folder), 0);
+        CHECK_ERR(vmdk_writer_begin(&writer, &p, &opener), 0);
         CHECK_ERR(vmdk_writer_put(&writer, bad[i].offset, two, bad[i].len), VB_EINVAL);
         vmdk_writer_abort(&writer);
         memdir_free(&d);
