@@ -287,12 +287,14 @@ int tool_convert_stream(const char *src_path, bool src_raw, const char *dst,
     vb_opener opener;
     host_opener_init(&folder, dst, &opener);
     folder.overwrite = options->force;
-    folder.mode = 0644;
     int cerr = opener.create(opener.ctx, host_basename(dst), &out.file);
     if (cerr) {
         int e = folder.errnum;
-        tool_error(dst, e ? host_errno_to_vb(e) : cerr, "cannot create: %s",
-                   e ? strerror(e) : vb_err_message(cerr));
+        if (e == EEXIST) /* as vmdk create and the other converts say it */
+            tool_error(dst, VB_EINVAL, "already exists (--force overwrites it)");
+        else
+            tool_error(dst, e ? host_errno_to_vb(e) : cerr, "cannot create: %s",
+                       e ? strerror(e) : vb_err_message(cerr));
         goto done;
     }
     out.open = created = true;

@@ -131,10 +131,16 @@ done
 # ---- refusals and cleanup -----------------------------------------------------
 dst="$OUT/exists.vmdk"
 echo keep >"$dst"
-expect_status "exists" 1 "cannot create: File exists" "$VMDK" convert -t streamOptimized -f raw "$src" "$dst"
+expect_status "exists" 1 "EINVAL: already exists (--force overwrites it)" "$VMDK" convert -t streamOptimized -f raw "$src" "$dst"
 expect_eq "exists.kept" "$(cat "$dst")" keep
 expect_status "force" 0 "" "$VMDK" convert -t streamOptimized -f raw --force "$OUT/small.raw" "$dst"
 expect_cat "force.cat" "$dst" "$OUT/small.raw"
+# A new DST gets the permissions vmdk create and the other converts give
+# (0666 less the umask, as touch; umask 002 tells 0664 from a fixed 0644).
+rm -f "$OUT/mode.vmdk" "$OUT/mode.touch"
+(umask 002 && "$VMDK" convert -t streamOptimized -f raw "$OUT/small.raw" "$OUT/mode.vmdk" &&
+    touch "$OUT/mode.touch")
+expect_eq "mode" "$(stat -c %a "$OUT/mode.vmdk")" "$(stat -c %a "$OUT/mode.touch")"
 # A source that fails mid-way (a corrupt grain) leaves no DST behind.
 expect_status "bad-source" 1 "grain 0" "$VMDK" convert -t streamOptimized "$OUT/bad-data.vmdk" "$OUT/none.vmdk"
 expect_eq "bad-source.removed" "$([ -e "$OUT/none.vmdk" ] && echo left || echo removed)" removed
