@@ -6,7 +6,7 @@
 #                        corpus entries are merged (minimised) into
 #                        tests/fuzz/corpus/NAME
 #   make fuzz-test       (part of `make test`) each harness for
-#                        FUZZ_TEST_SECONDS (20), FUZZ_TEST_JOBS (2) at a
+#                        FUZZ_TEST_SECONDS (10), FUZZ_TEST_JOBS (2) at a
 #                        time, then every corpus and
 #                        regression input replayed by the libFuzzer build
 #                        and by a gcc ASan + UBSan build
@@ -15,7 +15,7 @@
 # and -DVB_FUZZ_NO_CHECKSUM=1 (CRC-32 and Adler-32 checks pass).
 FUZZ_CC ?= clang-14
 FUZZ_SECONDS ?= 300
-FUZZ_TEST_SECONDS ?= 20
+FUZZ_TEST_SECONDS ?= 10
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_COMMON := -O1 -g $(FUZZ_SAN) -DVB_FUZZ_NO_CHECKSUM=1 -Wall -Wextra -Wshadow -Wvla
