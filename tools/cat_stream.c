@@ -63,7 +63,7 @@ int tool_cat_stream(tool_image *image, const char *name, uint64_t offset, uint64
     for (unsigned i = 0; i < jobs; i++)
         if (!(dec[i] = libdeflate_alloc_decompressor()))
             goto oom;
-    pipe = tool_pipeline_start(jobs > 1 ? jobs : 0, VMDK_GRAIN_FETCH_MAX, PLAIN_CHUNK, inflate_work,
+    pipe = tool_pipeline_start(jobs - 1, VMDK_GRAIN_FETCH_MAX, PLAIN_CHUNK, inflate_work,
                                (void **)dec);
     if (!pipe)
         goto oom;

@@ -299,8 +299,8 @@ int tool_convert_stream(const char *src_path, bool src_raw, const char *dst,
     }
     out.open = created = true;
     /* -j 1: compress on this thread; else one worker per job. */
-    pipe = tool_pipeline_start(jobs > 1 ? jobs : 0, VMDK_SWRITE_GRAIN_BYTES,
-                               VMDK_SWRITE_COMPRESSED_MAX, compress_work, (void **)comp);
+    pipe = tool_pipeline_start(jobs - 1, VMDK_SWRITE_GRAIN_BYTES, VMDK_SWRITE_COMPRESSED_MAX,
+                               compress_work, (void **)comp);
     if (!pipe) {
         tool_error(dst, VB_ELIMIT, "cannot start %u worker threads", jobs);
         goto done;

@@ -52,7 +52,10 @@ static void *worker_main(void *arg_) {
         p->work(ctx, s);
         pthread_mutex_lock(&p->lock);
         s->done = true;
-        pthread_cond_broadcast(&p->slot_done);
+        /* Only the caller waits, and only for the oldest slot: waking it
+         * for any other costs a context switch per grain. */
+        if (s == &p->slots[p->head % p->count])
+            pthread_cond_signal(&p->slot_done);
     }
     pthread_mutex_unlock(&p->lock);
     return NULL;
@@ -69,7 +72,8 @@ tool_pipeline *tool_pipeline_start(unsigned workers, size_t in_cap, size_t out_c
     p->work = work;
     p->thread_ctx = thread_ctx;
     p->workers = workers;
-    p->count = 2 * (size_t)(workers ? workers : 1) + 2;
+    /* Slack so that neither side waits on the other's every grain. */
+    p->count = 4 * (size_t)(workers ? workers : 1) + 4;
     p->slots = calloc(p->count, sizeof(*p->slots));
     p->threads = calloc(workers ? workers : 1, sizeof(*p->threads));
     if (!p->slots || !p->threads)
@@ -109,7 +113,7 @@ tool_slot *tool_pipeline_next(tool_pipeline *p) {
 
 void tool_pipeline_submit(tool_pipeline *p, tool_slot *slot, bool done) {
     if (!done && p->workers == 0) {
-        p->work(p->thread_ctx[0], slot);
+        p->work(p->thread_ctx[p->workers], slot);
         done = true;
     }
     pthread_mutex_lock(&p->lock);
@@ -127,8 +131,23 @@ tool_slot *tool_pipeline_oldest(tool_pipeline *p) {
         return NULL;
     tool_slot *s = &p->slots[p->head % p->count];
     pthread_mutex_lock(&p->lock);
-    while (!s->done)
+    while (!s->done) {
+        /* Rather than wait, the caller works on the next queued slot with
+         * its own context: -j N keeps N threads working, not N + 1. */
+        while (p->taken < p->tail && p->slots[p->taken % p->count].done)
+            p->taken++;
+        if (p->taken < p->tail && p->slots[p->taken % p->count].queued) {
+            tool_slot *t = &p->slots[p->taken % p->count];
+            p->taken++;
+            t->queued = false;
+            pthread_mutex_unlock(&p->lock);
+            p->work(p->thread_ctx[p->workers], t);
+            pthread_mutex_lock(&p->lock);
+            t->done = true;
+            continue;
+        }
         pthread_cond_wait(&p->slot_done, &p->lock);
+    }
     pthread_mutex_unlock(&p->lock);
     return s;
 }

@@ -21,14 +21,16 @@ typedef struct tool_slot {
     bool queued, done;       /* pipeline state */
 } tool_slot;
 
-/* Runs on a worker (thread_ctx: that worker's own state) or, with no
- * workers, on the caller's thread (thread_ctx of index 0). */
+/* Runs on a worker (thread_ctx: that worker's own state) or on the
+ * caller's thread (thread_ctx[workers]): with no workers at submit time,
+ * else while the caller waits for the oldest slot. */
 typedef void (*tool_work_fn)(void *thread_ctx, tool_slot *slot);
 
 typedef struct tool_pipeline tool_pipeline;
 
-/* Starts `workers` threads (0: run work inline) with thread_ctx[i] each
- * (at least one entry), and 2 * max(workers, 1) + 2 slots. NULL when out
+/* Starts `workers` threads (0: run work inline) with thread_ctx[i] each;
+ * thread_ctx has workers + 1 entries, the last the caller's. 4 *
+ * max(workers, 1) + 4 slots. For -j N: N - 1 workers. NULL when out
  * of memory or a thread cannot start. */
 tool_pipeline *tool_pipeline_start(unsigned workers, size_t in_cap, size_t out_cap,
                                    tool_work_fn work, void **thread_ctx);

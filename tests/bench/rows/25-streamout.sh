@@ -17,9 +17,9 @@ bench_group "convert raw $mib MiB -> streamOptimized file ($cpus CPUs); ratio: t
 bench_add "qemu-img convert" "$mib" \
     "qemu-img convert -f raw -O vmdk -o subformat=streamOptimized '$raw' '$theirs'"
 bench_add "vmdk convert (-j $cpus)" "$mib" \
-    "'$VMDK' convert -q --force -t streamOptimized '$raw' '$ours'"
+    "'$VMDK' convert -q --force -t streamOptimized -f raw '$raw' '$ours'"
 bench_add "vmdk convert -j 1" "$mib" \
-    "'$VMDK' convert -q --force -t streamOptimized -j 1 '$raw' '$BENCH_OUT/so-j1/usrlib-so.vmdk'"
+    "'$VMDK' convert -q --force -t streamOptimized -f raw -j 1 '$raw' '$BENCH_OUT/so-j1/usrlib-so.vmdk'"
 bench_run "qemu-img convert"
 # The figures only mean something if both files hold the same disk.
 qemu-img compare -q -f raw -F vmdk "$raw" "$ours"
