@@ -5,7 +5,8 @@
  * VMDKs); the grains are compressed with libdeflate on worker threads
  * (pipeline.c) and handed to core in order by this thread, which is the
  * only one that calls core. DST is created new (or truncated with force)
- * by the host opener and removed again when anything fails. */
+ * through tool_sinks (sink.c), as by the other converts, and removed again
+ * when anything fails. */
 #define _GNU_SOURCE /* SEEK_DATA, SEEK_HOLE */
 #include <errno.h>
 #include <fcntl.h>
@@ -267,7 +268,8 @@ int tool_convert_stream(const char *src_path, bool src_raw, const char *dst,
     out_file out = {.buf = malloc(OUT_BUFFER)};
     vb_source out_src = {&out, 0, out_read, out_write, out_flush};
     tool_pipeline *pipe = NULL;
-    bool created = false;
+    tool_sinks sinks;
+    tool_sinks_init(&sinks, dst, options->force);
     if (!w || !gd || !comp || !out.buf) {
         tool_error(dst, VB_ELIMIT, "out of memory");
         goto done;
@@ -283,21 +285,13 @@ int tool_convert_stream(const char *src_path, bool src_raw, const char *dst,
         tool_error(dst, VB_EINVAL, "is SRC itself: convert to another file");
         goto done;
     }
-    host_opener folder;
-    vb_opener opener;
-    host_opener_init(&folder, dst, &opener);
-    folder.overwrite = options->force;
-    int cerr = opener.create(opener.ctx, host_basename(dst), &out.file);
+    /* DST is made, refused and removed as by create and the other converts. */
+    int cerr = sinks.opener.create(sinks.opener.ctx, host_basename(dst), &out.file);
     if (cerr) {
-        int e = folder.errnum;
-        if (e == EEXIST) /* as vmdk create and the other converts say it */
-            tool_error(dst, VB_EINVAL, "already exists (--force overwrites it)");
-        else
-            tool_error(dst, e ? host_errno_to_vb(e) : cerr, "cannot create: %s",
-                       e ? strerror(e) : vb_err_message(cerr));
+        tool_sinks_error(&sinks, dst, cerr, vb_err_message(cerr));
         goto done;
     }
-    out.open = created = true;
+    out.open = true;
     /* -j 1: compress on this thread; else one worker per job. */
     pipe = tool_pipeline_start(jobs - 1, VMDK_SWRITE_GRAIN_BYTES, VMDK_SWRITE_COMPRESSED_MAX,
                                compress_work, (void **)comp);
@@ -362,9 +356,10 @@ int tool_convert_stream(const char *src_path, bool src_raw, const char *dst,
 done:
     tool_pipeline_stop(pipe);
     if (out.open)
-        host_source_close(&out.file);
-    if (status != TOOL_EXIT_OK && created)
-        unlink(dst); /* nothing half-written stays behind */
+        sinks.opener.close(sinks.opener.ctx, &out.file);
+    if (status != TOOL_EXIT_OK)
+        tool_sinks_remove(&sinks); /* nothing half-written stays behind */
+    tool_sinks_free(&sinks);
     if (comp)
         for (unsigned i = 0; i < jobs; i++)
             libdeflate_free_compressor(comp[i]);
