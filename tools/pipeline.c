@@ -29,25 +29,30 @@ typedef struct worker_arg {
     unsigned index;
 } worker_arg;
 
+/* Under the lock: the next queued slot, taken (slots that needed no work
+ * are passed over in order), or NULL when none is queued. */
+static tool_slot *take_queued(tool_pipeline *p) {
+    while (p->taken < p->tail && p->slots[p->taken % p->count].done)
+        p->taken++;
+    if (!(p->taken < p->tail && p->slots[p->taken % p->count].queued))
+        return NULL;
+    tool_slot *s = &p->slots[p->taken++ % p->count];
+    s->queued = false;
+    return s;
+}
+
 static void *worker_main(void *arg_) {
     worker_arg *arg = arg_;
     tool_pipeline *p = arg->p;
     void *ctx = p->thread_ctx[arg->index];
     free(arg);
     pthread_mutex_lock(&p->lock);
-    for (;;) {
-        /* Slots that needed no work are passed over in order. */
-        while (p->taken < p->tail && p->slots[p->taken % p->count].done)
-            p->taken++;
-        if (p->stopping)
-            break;
-        if (!(p->taken < p->tail && p->slots[p->taken % p->count].queued)) {
+    while (!p->stopping) {
+        tool_slot *s = take_queued(p);
+        if (!s) {
             pthread_cond_wait(&p->work_ready, &p->lock);
             continue;
         }
-        tool_slot *s = &p->slots[p->taken % p->count];
-        p->taken++;
-        s->queued = false;
         pthread_mutex_unlock(&p->lock);
         p->work(ctx, s);
         pthread_mutex_lock(&p->lock);
@@ -134,12 +139,8 @@ tool_slot *tool_pipeline_oldest(tool_pipeline *p) {
     while (!s->done) {
         /* Rather than wait, the caller works on the next queued slot with
          * its own context: -j N keeps N threads working, not N + 1. */
-        while (p->taken < p->tail && p->slots[p->taken % p->count].done)
-            p->taken++;
-        if (p->taken < p->tail && p->slots[p->taken % p->count].queued) {
-            tool_slot *t = &p->slots[p->taken % p->count];
-            p->taken++;
-            t->queued = false;
+        tool_slot *t = take_queued(p);
+        if (t) {
             pthread_mutex_unlock(&p->lock);
             p->work(p->thread_ctx[p->workers], t);
             pthread_mutex_lock(&p->lock);
